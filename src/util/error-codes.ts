@@ -1,0 +1,89 @@
+/**
+ * Every stable error code Bosun can throw, with the exit category it maps to.
+ * Adding a code here is the only way to throw it (BosunError is typed by these keys), and the
+ * category decides the CLI exit code, so an unmapped code fails the type check.
+ * Keep codes grouped by area, `AREA_WHAT`.
+ */
+export type ErrorCategory = 'usage' | 'input' | 'transport' | 'integrity' | 'limit' | 'stale' | 'internal';
+
+export const ERROR_CODES = {
+  // util
+  INTERNAL: 'internal',
+  LIMIT_EXCEEDED: 'limit',
+  ABORTED: 'internal',
+
+  // cli
+  CLI_USAGE: 'usage',
+
+  // image: references
+  REFERENCE_INVALID: 'input',
+  // image: registry
+  REGISTRY_UNAUTHORIZED: 'transport',
+  REGISTRY_DENIED: 'transport',
+  REGISTRY_NOT_FOUND: 'input',
+  REGISTRY_UNREACHABLE: 'transport',
+  REGISTRY_TIMEOUT: 'transport',
+  REGISTRY_PROTOCOL: 'transport',
+  REGISTRY_HTTP: 'transport',
+  REGISTRY_UNSUPPORTED: 'transport',
+  // image: credentials
+  CREDENTIALS_INVALID: 'input',
+  CREDENTIALS_HELPER_FAILED: 'transport',
+  // image: manifests, blobs, layouts, archives, layers
+  IMAGE_DIGEST_MISMATCH: 'integrity',
+  IMAGE_SIZE_MISMATCH: 'integrity',
+  IMAGE_DIGEST_INVALID: 'input',
+  IMAGE_MANIFEST_INVALID: 'input',
+  IMAGE_MEDIA_TYPE_UNSUPPORTED: 'input',
+  IMAGE_PLATFORM_NOT_FOUND: 'input',
+  IMAGE_NOT_FOUND: 'input',
+  IMAGE_LAYOUT_INVALID: 'input',
+  IMAGE_ARCHIVE_INVALID: 'input',
+  IMAGE_SOURCE_UNSUPPORTED: 'input',
+  LAYER_COMPRESSION_UNSUPPORTED: 'input',
+  LAYER_CORRUPT: 'integrity',
+  LAYER_TAR_INVALID: 'input',
+  LAYER_PATH_UNSAFE: 'integrity',
+  LAYER_LIMIT: 'limit',
+
+  // inventory
+  INVENTORY_PARSE: 'input',
+  INVENTORY_LIMIT: 'limit',
+
+  // vulndb
+  VULNDB_MISSING: 'stale',
+  VULNDB_STALE: 'stale',
+  VULNDB_INVALID: 'input',
+  VULNDB_VERSION_INVALID: 'input',
+
+  // sign
+  SIGN_KEY_INVALID: 'input',
+  SIGN_KEY_PASSWORD: 'input',
+  SIGN_SIGNATURE_INVALID: 'integrity',
+  SIGN_PAYLOAD_INVALID: 'integrity',
+
+  // models
+  MODEL_PARSE: 'input',
+  MODEL_LIMIT: 'limit',
+  MODEL_MANIFEST_INVALID: 'input',
+
+  // policy
+  POLICY_INVALID: 'input',
+  POLICY_UNSUPPORTED: 'input',
+
+  // admission
+  ADMISSION_REVIEW_INVALID: 'input',
+} as const satisfies Record<string, ErrorCategory>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Exit codes from ARCHITECTURE.md: 0 ok, 1 threshold met, 2 usage/input, 3 transport, 4 integrity/limit, 5 stale DB, 70 internal. */
+export const EXIT_CODES = {
+  usage: 2,
+  input: 2,
+  transport: 3,
+  integrity: 4,
+  limit: 4,
+  stale: 5,
+  internal: 70,
+} as const satisfies Record<ErrorCategory, number>;
