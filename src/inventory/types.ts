@@ -1,0 +1,72 @@
+/**
+ * What an inventory is made of. The inventory is also the SBOM: everything a report or a policy
+ * needs about a package is here.
+ */
+
+/** Package ecosystems, named by their purl type. */
+export type PackageEcosystem =
+  | 'deb'
+  | 'apk'
+  | 'rpm'
+  | 'npm'
+  | 'pypi'
+  | 'golang'
+  | 'maven'
+  | 'cargo'
+  | 'gem'
+  | 'composer'
+  | 'nuget';
+
+/** Where a package was found: the layer that introduced the file, and the file's path in the image. */
+export interface PackageLocation {
+  /** Compressed layer digest as in the manifest (absent for a plain directory scan). */
+  readonly layerDigest?: string;
+  /** Uncompressed layer digest (diff-id), when known. */
+  readonly diffId?: string;
+  /** Path without a leading slash, e.g. `var/lib/dpkg/status`. */
+  readonly path: string;
+}
+
+export interface Package {
+  readonly ecosystem: PackageEcosystem;
+  readonly name: string;
+  readonly version: string;
+  /** Distro source package (dpkg `Source:`, apk `origin`, rpm source rpm name). */
+  readonly sourceName?: string;
+  readonly sourceVersion?: string;
+  readonly arch?: string;
+  /** Namespace for ecosystems that have one (maven groupId, npm scope without `@`, deb/rpm/apk distro id). */
+  readonly namespace?: string;
+  readonly licenses: readonly string[];
+  /** Package URL (purl spec), built with packageurl-js. */
+  readonly purl: string;
+  readonly locations: readonly PackageLocation[];
+  /** Only a development dependency (lockfiles that record it). */
+  readonly dev?: boolean;
+  /** Installed by the OS package manager (its files are listed by dpkg/apk/rpm). */
+  readonly osOwned?: boolean;
+  /** Direct dependencies by purl, where the source records them (lockfiles). */
+  readonly dependsOn?: readonly string[];
+  /** Extra facts (rpm modularity label, Go toolchain version, ...). */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** The operating system an image is based on. `unknown` is reported, never guessed. */
+export interface OsInfo {
+  /** `debian`, `ubuntu`, `alpine`, `rhel`, `centos`, `rocky`, `almalinux`, `fedora`, `amzn`, `sles`, `opensuse-leap`, `wolfi`, `chainguard`, `photon`, `distroless`, or `unknown`. */
+  readonly family: string;
+  readonly version?: string;
+  readonly codename?: string;
+  readonly prettyName?: string;
+  /** The os-release `ID` as written. */
+  readonly id?: string;
+}
+
+/** A problem with one file that did not stop the scan: reported, never silently dropped. */
+export interface InventoryIssue {
+  readonly analyzer: string;
+  readonly path: string;
+  readonly layerDigest?: string;
+  readonly code: string;
+  readonly message: string;
+}
