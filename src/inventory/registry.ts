@@ -1,0 +1,18 @@
+/**
+ * The explicit list of analyzers run on every layer. Adding an analyzer = one import and one line
+ * here; `registry.test.ts` checks every entry (unique ids, versions, pure `wants`).
+ */
+import type { Analyzer } from './analyzer.ts';
+// OS analyzers
+
+// Language analyzers
+
+export const analyzers: readonly Analyzer[] = [
+  // OS analyzers
+  // Language analyzers
+];
+
+/** The analyzer with this id, or undefined. */
+export function findAnalyzer(id: string): Analyzer | undefined {
+  return analyzers.find((analyzer) => analyzer.id === id);
+}
