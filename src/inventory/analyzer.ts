@@ -23,7 +23,7 @@
  *   file neither stops the scan nor vanishes. `analyzeFile` does that conversion for the walker.
  */
 import { BosunError, isBosunError } from '../util/errors.ts';
-import type { InventoryIssue, OsInfo, Package } from './types.ts';
+import type { InventoryIssue, ModelFile, OsInfo, Package } from './types.ts';
 
 /** One wanted file, handed to `analyze`. */
 export interface AnalyzerInput {
@@ -63,6 +63,14 @@ export interface AnalyzerResult {
   readonly ownedFiles?: readonly string[];
   readonly facts?: readonly AnalyzerFact[];
   readonly issues: readonly InventoryIssue[];
+  /**
+   * Where language packages came from: `installed` metadata (dist-info, node_modules, gemspecs,
+   * binaries) or a `lockfile`/manifest. Directory scans report both; image scans keep lockfile
+   * packages only where no installed metadata covers them.
+   */
+  readonly kind?: 'installed' | 'lockfile';
+  /** Files that look like AI/ML models (see analyzers/model-files). */
+  readonly modelFiles?: readonly ModelFile[];
 }
 
 export interface AnalyzerContext {

@@ -1,5 +1,13 @@
 /** Inventory: analyzers that find OS facts and packages in image layers. */
-export type { InventoryIssue, OsInfo, Package, PackageEcosystem, PackageLocation } from './types.ts';
+export type {
+  InventoryIssue,
+  ModelFile,
+  ModelFormat,
+  OsInfo,
+  Package,
+  PackageEcosystem,
+  PackageLocation,
+} from './types.ts';
 export type { Analyzer, AnalyzerContext, AnalyzerFact, AnalyzerInput, AnalyzerResult } from './analyzer.ts';
 export { EMPTY_RESULT, analyzeFile, inputIssue, readInput } from './analyzer.ts';
 export { analyzers, findAnalyzer } from './registry.ts';

@@ -5,17 +5,7 @@
 
 /** Package ecosystems, named by their purl type. */
 export type PackageEcosystem =
-  | 'deb'
-  | 'apk'
-  | 'rpm'
-  | 'npm'
-  | 'pypi'
-  | 'golang'
-  | 'maven'
-  | 'cargo'
-  | 'gem'
-  | 'composer'
-  | 'nuget';
+  'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven' | 'cargo' | 'gem' | 'composer' | 'nuget';
 
 /** Where a package was found: the layer that introduced the file, and the file's path in the image. */
 export interface PackageLocation {
@@ -69,4 +59,31 @@ export interface InventoryIssue {
   readonly layerDigest?: string;
   readonly code: string;
   readonly message: string;
+}
+
+/** Model file formats recognised by extension and magic bytes. */
+export type ModelFormat =
+  | 'pytorch-zip'
+  | 'pytorch-legacy'
+  | 'pickle'
+  | 'joblib'
+  | 'numpy'
+  | 'numpy-zip'
+  | 'hdf5'
+  | 'keras-zip'
+  | 'safetensors'
+  | 'gguf'
+  | 'onnx'
+  | 'zip'
+  | 'unknown';
+
+/** A file that looks like an AI/ML model: found here, checked by src/models. */
+export interface ModelFile {
+  /** Path without a leading slash. */
+  readonly path: string;
+  readonly format: ModelFormat;
+  readonly size: number;
+  /** `magic`: the bytes were checked; `extension`: too large to read here, guessed by name. */
+  readonly evidence: 'magic' | 'extension';
+  readonly location: PackageLocation;
 }
