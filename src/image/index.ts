@@ -1,0 +1,14 @@
+/** The image capability: where image bytes come from. Other folders import it only through here. */
+export {
+  DOCKER_HUB_REGISTRY,
+  MAX_REFERENCE_LENGTH,
+  familiarName,
+  formatReference,
+  parseReference,
+  referencePinning,
+  repositoryName,
+  withDigest,
+} from './reference.ts';
+export type { FormatReferenceOptions } from './reference.ts';
+export type { ImageReference, ReferencePinning } from './reference-types.ts';
+export type { CredentialProvider, RegistryCredential } from './credential-types.ts';
