@@ -12,5 +12,8 @@ export type { Analyzer, AnalyzerContext, AnalyzerFact, AnalyzerInput, AnalyzerRe
 export { EMPTY_RESULT, analyzeFile, inputIssue, readInput } from './analyzer.ts';
 export { analyzers, findAnalyzer } from './registry.ts';
 // OS analyzers
+export { osReleaseAnalyzer, osInfoFromFile, resolveOs } from './analyzers/os-release/os-release.ts';
+export type { OsCandidate } from './analyzers/os-release/os-release.ts';
+export { applyOs, osDistroQualifier, osNamespace } from './analyzers/os-release/os-purl.ts';
 
 // Language analyzers

@@ -4,11 +4,12 @@
  */
 import type { Analyzer } from './analyzer.ts';
 // OS analyzers
-
+import { osReleaseAnalyzer } from './analyzers/os-release/os-release.ts';
 // Language analyzers
 
 export const analyzers: readonly Analyzer[] = [
   // OS analyzers
+  osReleaseAnalyzer,
   // Language analyzers
 ];
 
