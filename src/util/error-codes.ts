@@ -61,6 +61,11 @@ export const ERROR_CODES = {
   SIGN_KEY_PASSWORD: 'input',
   SIGN_SIGNATURE_INVALID: 'integrity',
   SIGN_PAYLOAD_INVALID: 'integrity',
+  SIGN_KEY_UNSUPPORTED: 'input',
+  SIGN_KEY_EXISTS: 'input',
+  SIGN_ENVELOPE_INVALID: 'input',
+  SIGN_STATEMENT_INVALID: 'input',
+  SIGN_BUNDLE_INVALID: 'input',
 
   // models
   MODEL_PARSE: 'input',
