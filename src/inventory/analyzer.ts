@@ -23,7 +23,7 @@
  *   file neither stops the scan nor vanishes. `analyzeFile` does that conversion for the walker.
  */
 import { BosunError, isBosunError } from '../util/errors.ts';
-import type { InventoryIssue, ModelFile, OsInfo, Package } from './types.ts';
+import type { InventoryIssue, ModelFile, OsInfo, Package, PackageLocation } from './types.ts';
 
 /** One wanted file, handed to `analyze`. */
 export interface AnalyzerInput {
@@ -117,6 +117,15 @@ export async function readInput(
     );
   }
   return bytes;
+}
+
+/** Where `input` is, for `Package.locations`. */
+export function locationOf(input: AnalyzerInput): PackageLocation {
+  return {
+    path: input.path,
+    ...(input.layerDigest === undefined ? {} : { layerDigest: input.layerDigest }),
+    ...(input.diffId === undefined ? {} : { diffId: input.diffId }),
+  };
 }
 
 /** An issue about `input`, for an analyzer's result. */

@@ -9,11 +9,13 @@ export type {
   PackageLocation,
 } from './types.ts';
 export type { Analyzer, AnalyzerContext, AnalyzerFact, AnalyzerInput, AnalyzerResult } from './analyzer.ts';
-export { EMPTY_RESULT, analyzeFile, inputIssue, readInput } from './analyzer.ts';
+export { EMPTY_RESULT, analyzeFile, inputIssue, locationOf, readInput } from './analyzer.ts';
 export { analyzers, findAnalyzer } from './registry.ts';
 // OS analyzers
 export { osReleaseAnalyzer, osInfoFromFile, resolveOs } from './analyzers/os-release/os-release.ts';
 export type { OsCandidate } from './analyzers/os-release/os-release.ts';
 export { applyOs, osDistroQualifier, osNamespace } from './analyzers/os-release/os-purl.ts';
+export { dpkgAnalyzer } from './analyzers/dpkg/dpkg.ts';
+export { parseDpkgStatus } from './analyzers/dpkg/dpkg-status.ts';
 
 // Language analyzers

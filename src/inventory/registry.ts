@@ -5,11 +5,13 @@
 import type { Analyzer } from './analyzer.ts';
 // OS analyzers
 import { osReleaseAnalyzer } from './analyzers/os-release/os-release.ts';
+import { dpkgAnalyzer } from './analyzers/dpkg/dpkg.ts';
 // Language analyzers
 
 export const analyzers: readonly Analyzer[] = [
   // OS analyzers
   osReleaseAnalyzer,
+  dpkgAnalyzer,
   // Language analyzers
 ];
 
