@@ -17,4 +17,5 @@ export {
   stringOf,
   type JsonRecord,
 } from './text.ts';
+export { parseTomlText } from './toml.ts';
 export { baseName, fileAnalyzer, locationOf, type FileAnalyzerSpec } from './file-analyzer.ts';
