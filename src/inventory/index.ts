@@ -17,5 +17,7 @@ export type { OsCandidate } from './analyzers/os-release/os-release.ts';
 export { applyOs, osDistroQualifier, osNamespace } from './analyzers/os-release/os-purl.ts';
 export { dpkgAnalyzer } from './analyzers/dpkg/dpkg.ts';
 export { parseDpkgStatus } from './analyzers/dpkg/dpkg-status.ts';
+export { apkAnalyzer } from './analyzers/apk/apk.ts';
+export { parseApkInstalled } from './analyzers/apk/apk-installed.ts';
 
 // Language analyzers

@@ -6,12 +6,14 @@ import type { Analyzer } from './analyzer.ts';
 // OS analyzers
 import { osReleaseAnalyzer } from './analyzers/os-release/os-release.ts';
 import { dpkgAnalyzer } from './analyzers/dpkg/dpkg.ts';
+import { apkAnalyzer } from './analyzers/apk/apk.ts';
 // Language analyzers
 
 export const analyzers: readonly Analyzer[] = [
   // OS analyzers
   osReleaseAnalyzer,
   dpkgAnalyzer,
+  apkAnalyzer,
   // Language analyzers
 ];
 
