@@ -75,7 +75,7 @@ export class TarParser {
       const p = this.endBody();
       if (p !== undefined) return p.then(() => this.end());
     }
-    if (this.state === END || this.state === PAD || (this.state === HEADER && this.headerFill === 0)) {
+    if (this.state === END || (this.state === HEADER && this.headerFill === 0)) {
       return undefined;
     }
     throw new BosunError('LAYER_TAR_INVALID', `${this.options.input}: tar archive is truncated`, {

@@ -140,7 +140,7 @@ export async function walkLayer(source: Readable, options: WalkLayerOptions): Pr
   signal?.addEventListener('abort', onAbort);
   let compressed = 0;
   let uncompressed = 0;
-  let compression: LayerWalkResult['compression'] = 'none';
+  let compression: LayerWalkResult['compression'] | undefined;
   try {
     signal?.throwIfAborted();
     const peeked = await peekStream(source, BLOCK, signal);
@@ -200,7 +200,7 @@ export async function walkLayer(source: Readable, options: WalkLayerOptions): Pr
     );
   }
   return {
-    compression,
+    compression: compression ?? 'none',
     entries,
     compressedBytes: compressed,
     uncompressedBytes: uncompressed,
