@@ -12,3 +12,23 @@ export {
 export type { FormatReferenceOptions } from './reference.ts';
 export type { ImageReference, ReferencePinning } from './reference-types.ts';
 export type { CredentialProvider, RegistryCredential } from './credential-types.ts';
+export {
+  chainCredentialProviders,
+  createCredentialHelperRunner,
+  credentialServerUrl,
+  defaultDockerConfigPath,
+  dockerConfigProvider,
+  DOCKER_HUB_AUTH_KEY,
+  kubernetesSecretProvider,
+  normalizeRegistryHost,
+  parseDockerConfig,
+  parseKubernetesPullSecrets,
+  staticCredentialProvider,
+} from './credentials/index.ts';
+export type {
+  CredentialHelperOptions,
+  CredentialHelperRunner,
+  DockerConfig,
+  DockerConfigProviderOptions,
+  KubernetesSecretOptions,
+} from './credentials/index.ts';

@@ -72,7 +72,7 @@ function parseDocuments(input: unknown, source: string, maxBytes: number): unkno
   } catch {
     // Not JSON: read it as YAML below.
   }
-  const documents = parseAllDocuments(text, { prettyErrors: false });
+  const documents = parseAllDocuments(text);
   // `parseAllDocuments` returns an EmptyStream (no documents) for blank input.
   const values: unknown[] = [];
   for (const document of documents) {
