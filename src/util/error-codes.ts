@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   LAYER_TAR_INVALID: 'input',
   LAYER_PATH_UNSAFE: 'integrity',
   LAYER_LIMIT: 'limit',
+  IMAGE_LIMIT: 'limit',
 
   // inventory
   INVENTORY_PARSE: 'input',
