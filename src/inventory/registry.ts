@@ -8,6 +8,14 @@ import { osReleaseAnalyzer } from './analyzers/os-release/os-release.ts';
 import { dpkgAnalyzer } from './analyzers/dpkg/dpkg.ts';
 import { apkAnalyzer } from './analyzers/apk/apk.ts';
 // Language analyzers
+import {
+  npmInstalledAnalyzer,
+  npmLockAnalyzer,
+  pnpmLockAnalyzer,
+  yarnLockAnalyzer,
+} from './analyzers/npm/index.ts';
+import { pythonInstalledAnalyzer, pythonLockAnalyzer } from './analyzers/python/index.ts';
+import { goBinaryAnalyzer, goModAnalyzer } from './analyzers/go/index.ts';
 
 export const analyzers: readonly Analyzer[] = [
   // OS analyzers
@@ -15,6 +23,14 @@ export const analyzers: readonly Analyzer[] = [
   dpkgAnalyzer,
   apkAnalyzer,
   // Language analyzers
+  npmInstalledAnalyzer,
+  npmLockAnalyzer,
+  yarnLockAnalyzer,
+  pnpmLockAnalyzer,
+  pythonInstalledAnalyzer,
+  pythonLockAnalyzer,
+  goBinaryAnalyzer,
+  goModAnalyzer,
 ];
 
 /** The analyzer with this id, or undefined. */
