@@ -29,7 +29,8 @@ export function createDsseBundle(key: PrivateKey, payloadType: string, payload: 
     signature,
     keyHint: key.publicKey.hint,
   });
-  // sigstore-go (cosign v3) leaves the envelope signature's keyid empty; the hint is in the material.
+  // sigstore-go (cosign v3) leaves the envelope signature's keyid empty (omitted from the JSON);
+  // the hint lives in the verification material.
   if (bundle.content.$case === 'dsseEnvelope') {
     bundle.content.dsseEnvelope.signatures = bundle.content.dsseEnvelope.signatures.map((s) => ({
       ...s,
