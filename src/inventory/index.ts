@@ -19,5 +19,7 @@ export { dpkgAnalyzer } from './analyzers/dpkg/dpkg.ts';
 export { parseDpkgStatus } from './analyzers/dpkg/dpkg-status.ts';
 export { apkAnalyzer } from './analyzers/apk/apk.ts';
 export { parseApkInstalled } from './analyzers/apk/apk-installed.ts';
+export { rpmAnalyzer, readRpmBlobs } from './analyzers/rpm/rpm.ts';
+export { parseRpmHeader } from './analyzers/rpm/rpm-header.ts';
 
 // Language analyzers

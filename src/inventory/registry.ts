@@ -7,6 +7,7 @@ import type { Analyzer } from './analyzer.ts';
 import { osReleaseAnalyzer } from './analyzers/os-release/os-release.ts';
 import { dpkgAnalyzer } from './analyzers/dpkg/dpkg.ts';
 import { apkAnalyzer } from './analyzers/apk/apk.ts';
+import { rpmAnalyzer } from './analyzers/rpm/rpm.ts';
 // Language analyzers
 import {
   npmInstalledAnalyzer,
@@ -22,6 +23,7 @@ export const analyzers: readonly Analyzer[] = [
   osReleaseAnalyzer,
   dpkgAnalyzer,
   apkAnalyzer,
+  rpmAnalyzer,
   // Language analyzers
   npmInstalledAnalyzer,
   npmLockAnalyzer,
