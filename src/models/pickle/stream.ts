@@ -1,0 +1,108 @@
+// A pickle stream as loaders see it: one or more pickles back to back (torch's legacy format
+// writes five, then raw storages), read progressively from a source so a large legacy
+// checkpoint is not read whole when its pickles end early.
+import type { ModelFormat } from '../types.ts';
+import { emit, type Location, type ScanContext } from '../scan/context.ts';
+import type { ByteSource } from '../scan/source.ts';
+import { analyzePickle, type PickleAnalysis } from './analyze.ts';
+import { isJoblibArrayWrapper } from './loaders.ts';
+import { reportPickle, type NestedScanner } from './report.ts';
+import { globalName } from './symbols.ts';
+
+/** PROTO 2, LONG1 0x1950a86a20f9469cfc6c (torch/serialization.py MAGIC_NUMBER). */
+const TORCH_LEGACY_MAGIC = [0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
+const LEGACY_PICKLES = 5;
+const FIRST_CHUNK = 16 * 1024 * 1024;
+
+export type PickleMode = 'strong' | 'probe';
+
+export interface PickleStreamResult {
+  readonly isPickle: boolean;
+  readonly format?: ModelFormat;
+}
+
+function looksLikePickle(a: PickleAnalysis): boolean {
+  if (a.startsWithProto && !(a.error && a.opCount <= 1)) return true;
+  if (a.globals.length > 0) return true;
+  return a.error === undefined && a.opCount >= 2;
+}
+
+function isTorchLegacy(buf: Uint8Array): boolean {
+  if (buf[0] !== 0x80) return false;
+  return TORCH_LEGACY_MAGIC.every((b, i) => buf[2 + i] === b);
+}
+
+interface StreamPlan {
+  readonly analyses: PickleAnalysis[];
+  readonly trailing?: number;
+  readonly truncated: boolean;
+  readonly legacy: boolean;
+}
+
+function plan(buf: Uint8Array, fileSize: number): StreamPlan {
+  const analyses: PickleAnalysis[] = [];
+  const legacy = isTorchLegacy(buf);
+  let pos = 0;
+  let trailing: number | undefined;
+  while (pos < buf.length) {
+    if (legacy && analyses.length >= LEGACY_PICKLES) break;
+    const a = analyzePickle(buf, pos);
+    if (analyses.length > 0 && !looksLikePickle(a)) {
+      if (!(a.error?.truncated && buf.length < fileSize)) trailing = pos;
+      else return { analyses, truncated: true, legacy };
+      break;
+    }
+    analyses.push(a);
+    if (a.error) return { analyses, truncated: a.error.truncated && buf.length < fileSize, legacy };
+    pos = a.end;
+  }
+  return { analyses, truncated: false, legacy, ...(trailing === undefined ? {} : { trailing }) };
+}
+
+export async function scanPickleStream(
+  ctx: ScanContext,
+  loc: Location,
+  source: ByteSource,
+  mode: PickleMode,
+  scanNested: NestedScanner,
+  head?: Uint8Array,
+  polyglot = false,
+): Promise<PickleStreamResult> {
+  const max = ctx.limits.maxPickleBytes;
+  let chunk = Math.min(source.size, FIRST_CHUNK, max);
+  let buf = head && head.length >= chunk ? head.subarray(0, chunk) : await source.read(0, chunk);
+  let result = plan(buf, source.size);
+  const first = result.analyses[0];
+  // For bytes that already have another format's magic, only imports make them a pickle worth reporting.
+  const accepted = first !== undefined && (polyglot ? first.globals.length > 0 : looksLikePickle(first));
+  if (mode === 'probe' && !accepted) return { isPickle: false };
+  while (result.truncated && chunk < source.size && chunk < max) {
+    chunk = Math.min(source.size, chunk * 4, max);
+    buf = await source.read(0, chunk);
+    result = plan(buf, source.size);
+  }
+  const joblib = result.analyses.some((a) => a.globals.some((g) => isJoblibArrayWrapper(globalName(g))));
+  const format: ModelFormat = result.legacy ? 'torch-legacy' : joblib ? 'joblib' : 'pickle';
+  ctx.formats.add(format);
+  const last = result.analyses[result.analyses.length - 1];
+  if (last?.error?.truncated && buf.length < source.size) {
+    emit(ctx, loc, {
+      format,
+      offset: buf.length,
+      kind: 'limit-exceeded',
+      severity: 'HIGH',
+      message: `pickle stream is larger than the ${max}-byte limit and was not fully scanned`,
+    });
+  }
+  for (const a of result.analyses) await reportPickle(ctx, loc, format, a, scanNested);
+  if (result.trailing !== undefined) {
+    emit(ctx, loc, {
+      format,
+      offset: result.trailing,
+      kind: 'data-after-stop',
+      severity: 'MEDIUM',
+      message: `${source.size - result.trailing} bytes follow the last STOP and are not a pickle`,
+    });
+  }
+  return { isPickle: true, format };
+}
