@@ -216,6 +216,19 @@ describe('rpm parsers on random and mutated bytes (property)', () => {
     }
   });
 
+  it('SQLite reader: blobs or a BosunError (SQLite errors become INVENTORY_PARSE)', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedBytes(sqliteBytes), async (bytes) => {
+        try {
+          await readRpmSqliteBlobs(bytes, 'rpmdb.sqlite', { maxPackages: 20 });
+        } catch (error) {
+          expect(error).toMatchObject({ code: expect.stringMatching(/^INVENTORY_(PARSE|LIMIT)$/) });
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('NDB reader: blobs or a BosunError', () => {
     const seed = buildRpmNdb(blobs.slice(0, 2));
     fc.assert(
