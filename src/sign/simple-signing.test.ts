@@ -161,5 +161,11 @@ describe('parseSimpleSigningPayload', () => {
       }),
       { numRuns: 1000 },
     );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2048 }), (bytes) => {
+        valueOrBosunError(() => parseSimpleSigningPayload(bytes), ['SIGN_PAYLOAD_INVALID', 'LIMIT_EXCEEDED']);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

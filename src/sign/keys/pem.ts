@@ -9,7 +9,7 @@ export interface PemBlock {
 /** PEM text above this size is refused before any work: real keys are a few KiB. */
 export const MAX_PEM_BYTES = 64 * 1024;
 
-const BLOCK = /-----BEGIN ([A-Z0-9 ]{1,64})-----\r?\n([\s\S]*?)\r?\n?-----END \1-----/;
+const BEGIN = /-----BEGIN ([A-Z0-9 ]{1,64})-----\r?\n/;
 const BASE64_BODY = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
 /**
@@ -25,12 +25,15 @@ export function decodePem(text: string | Uint8Array, input: string): PemBlock {
     });
   }
   const source = typeof text === 'string' ? text : Buffer.from(text).toString('latin1');
-  const match = BLOCK.exec(source);
-  if (match === null) {
+  // One BEGIN line, then its own END line found by indexOf: linear, no backtracking.
+  const begin = BEGIN.exec(source);
+  const label = begin?.[1] ?? '';
+  const bodyStart = begin === null ? -1 : begin.index + begin[0].length;
+  const bodyEnd = begin === null ? -1 : source.indexOf(`-----END ${label}-----`, bodyStart);
+  if (begin === null || bodyEnd < 0) {
     throw new BosunError('SIGN_KEY_INVALID', `${input}: no complete PEM block found`, { details: { input } });
   }
-  const label = match[1] ?? '';
-  const body = match[2] ?? '';
+  const body = source.slice(bodyStart, bodyEnd);
   if (!BASE64_BODY.test(body)) {
     throw new BosunError('SIGN_KEY_INVALID', `${input}: PEM body of "${label}" is not base64`, {
       details: { input, label },
