@@ -63,7 +63,7 @@ function isDigitChar(c: string): boolean {
   return c >= '0' && c <= '9';
 }
 
-function parseMaven(version: string): Item {
+function parseMaven(version: string): Item[] {
   const text = version.toLowerCase();
   const root: Item[] = [];
   let list = root;
@@ -103,44 +103,82 @@ function parseMaven(version: string): Item {
   }
   if (text.length > start) list.push(parseItem(isDigit, text.slice(start)));
   for (let l = stack.pop(); l !== undefined; l = stack.pop()) normalize(l);
-  return { kind: 'list', items: root };
+  return root;
 }
 
-/** Item.compareTo(item); `undefined` is Maven's null (the padding of a shorter list). */
-function compareItem(a: Item, b: Item | undefined): Ordering {
-  switch (a.kind) {
+/** Item.compareTo(null): an item's side of the release (0, "", empty list). */
+function compareWithNull(item: Item): Ordering {
+  switch (item.kind) {
     case 'int':
-      if (b === undefined) return a.digits === '0' ? 0 : 1;
-      if (b.kind === 'int') return compareDigits(a.digits, b.digits);
-      return 1;
+      return item.digits === '0' ? 0 : 1;
     case 'string':
-      if (b === undefined) return compareStrings(comparableQualifier(a.value), RELEASE_INDEX);
-      if (b.kind === 'string')
-        return compareStrings(comparableQualifier(a.value), comparableQualifier(b.value));
-      return -1;
-    case 'list': {
-      if (b === undefined) {
-        const first = a.items[0];
-        return first === undefined ? 0 : compareItem(first, undefined);
-      }
-      if (b.kind === 'int') return -1;
-      if (b.kind === 'string') return 1;
-      const n = Math.max(a.items.length, b.items.length);
-      for (let i = 0; i < n; i++) {
-        const l = a.items[i];
-        const r = b.items[i];
-        const diff =
-          l === undefined ? (r === undefined ? 0 : negate(compareItem(r, undefined))) : compareItem(l, r);
-        if (diff !== 0) return diff;
-      }
-      return 0;
-    }
+      return compareStrings(comparableQualifier(item.value), RELEASE_INDEX);
+    case 'list':
+      return tailSide(item.items, 0);
   }
+}
+
+/**
+ * The side of the release that the items from `start` on fall on. Maven compares a list with
+ * null by its first item only, which made 1-0.1 = 1 = 1-0.2 while 1-0.1 < 1-0.2; here the
+ * first item that is not null decides.
+ */
+function tailSide(items: readonly Item[], start: number): Ordering {
+  for (let i = start; i < items.length; i++) {
+    const item = items[i];
+    const side = item === undefined ? 0 : compareWithNull(item);
+    if (side !== 0) return side;
+  }
+  return 0;
+}
+
+/** Maven's order between items of different kinds: number > sub-list > bare qualifier. */
+const KIND_RANK: Readonly<Record<Item['kind'], number>> = { string: 0, list: 1, int: 2 };
+
+/**
+ * ListItem.compareTo(ListItem) with null padding. One deliberate difference: Maven orders
+ * items of different kinds by kind alone (number > sub-list > qualifier), which is not
+ * transitive when the two tails fall on opposite sides of the release (1.sp1 < 1-snapshot < 1
+ * < 1.sp1; .a0 < 0 < x < .a0). Bosun first compares the sides of the release of the two tails,
+ * then applies Maven's rule, which keeps the order total and holds every conformance pair.
+ */
+function compareLists(a: readonly Item[], b: readonly Item[]): Ordering {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const l = a[i];
+    const r = b[i];
+    let diff: Ordering;
+    if (l === undefined) diff = r === undefined ? 0 : negate(compareWithNull(r));
+    else if (r === undefined) diff = compareWithNull(l);
+    else if (l.kind !== r.kind) {
+      const sides = compareNumbers(tailSide(a, i), tailSide(b, i));
+      return sides !== 0 ? sides : compareNumbers(KIND_RANK[l.kind], KIND_RANK[r.kind]);
+    } else diff = compareSameKind(l, r);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+function compareSameKind(a: Item, b: Item): Ordering {
+  if (a.kind === 'int' && b.kind === 'int') return compareDigits(a.digits, b.digits);
+  if (a.kind === 'string' && b.kind === 'string') {
+    return compareStrings(comparableQualifier(a.value), comparableQualifier(b.value));
+  }
+  if (a.kind === 'list' && b.kind === 'list') return compareLists(a.items, b.items);
+  return 0;
+}
+
+function compareNumbers(x: number, y: number): Ordering {
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function negate(o: Ordering): Ordering {
   return o === 0 ? 0 : o === 1 ? -1 : 1;
 }
 
+function compareMaven(a: Item[], b: Item[]): Ordering {
+  return compareLists(a, b);
+}
+
 /** Maven versions, ordered as Maven's ComparableVersion. */
-export const mavenComparator = defineComparator('maven', parseMaven, compareItem);
+export const mavenComparator = defineComparator('maven', parseMaven, compareMaven);
