@@ -5,7 +5,8 @@
  * - The layer walker (src/image) streams each layer's tar once. For every regular-file entry it
  *   asks every registered analyzer `wants(path, info)`. `wants` is pure: it looks only at the path
  *   and the size, so the walker can decide without reading a byte, and the same path always gets
- *   the same answer.
+ *   the same answer. Symlinks are not followed: an analyzer lists every path a file may live at
+ *   (`etc/os-release` is often a link to `usr/lib/os-release`, which is wanted too).
  * - For a wanted entry the walker calls `analyze(input)` while the entry streams. `input.read(max)`
  *   buffers the entry (at most `max` bytes, else it rejects with `INVENTORY_LIMIT`); an analyzer
  *   never untars, never opens other files, and never sees files it did not ask for.
