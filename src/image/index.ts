@@ -32,3 +32,48 @@ export type {
   DockerConfigProviderOptions,
   KubernetesSecretOptions,
 } from './credentials/index.ts';
+export {
+  walkLayer,
+  readBounded,
+  detectCompression,
+  normaliseEntryPath,
+  MergedFilesystem,
+  DEFAULT_LAYER_LIMITS,
+  resolveLayerLimits,
+} from './layers/index.ts';
+export type {
+  LayerEntry,
+  LayerEntryType,
+  LayerIssue,
+  LayerVisitor,
+  LayerWalkResult,
+  LayerCompression,
+  LayerLimits,
+  WalkLayerOptions,
+  MergedEntry,
+  ContentRef,
+  LayerRef,
+  MergeIssue,
+} from './layers/index.ts';
+export {
+  openLocalImage,
+  parseLocalSpec,
+  openOciLayout,
+  openOciArchive,
+  openDockerArchive,
+  walkRootfs,
+  DEFAULT_LOCAL_LIMITS,
+  parseManifestBytes,
+} from './local/index.ts';
+export type {
+  LocalImageSpec,
+  OpenLocalOptions,
+  LocalSourceLimits,
+  LocalSourceOptions,
+  RootfsIssue,
+  RootfsWalkResult,
+  WalkRootfsOptions,
+} from './local/index.ts';
+export { resolveImage, selectPlatform, DEFAULT_RESOLVE_LIMITS } from './resolve.ts';
+export type { ResolveOptions, ResolveLimits } from './resolve.ts';
+export { parsePlatform, formatPlatform, normalisePlatform, platformMatches } from './platform.ts';

@@ -109,7 +109,7 @@ describe('openOciLayout', () => {
     if (layer === undefined) throw new Error('fixture');
     const path = join(dir, 'blobs', 'sha256', layer.digest.slice(7));
     const tampered = Buffer.from(layer.blob);
-    tampered[tampered.length - 5] ^= 0xff;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 5) ^ 0xff, tampered.length - 5);
     writeFileSync(path, tampered);
     const source = await openOciLayout(dir, { tag: 'app:1' });
     const stream = await source.blobStream({

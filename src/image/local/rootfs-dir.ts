@@ -69,10 +69,10 @@ export async function walkRootfs(
   const inodes = new Map<string, string>();
   let entries = 0;
   let fileBytes = 0;
-  const stack: string[] = [''];
-  while (stack.length > 0) {
+  // Depth-first in sorted name order, like `tar --sort=name`; recursion depth is bounded by the
+  // path length limit.
+  const visitDir = async (relDir: string): Promise<void> => {
     signal?.throwIfAborted();
-    const relDir = stack.pop() as string;
     let names: string[];
     try {
       names = await sortedNames(join(root, relDir));
@@ -82,9 +82,8 @@ export async function walkRootfs(
         path: relDir,
         message: `cannot list: ${(error as Error).message}`,
       });
-      continue;
+      return;
     }
-    const subdirs: string[] = [];
     for (const name of names) {
       const path = relDir === '' ? name : `${relDir}/${name}`;
       if (Buffer.byteLength(path) > limits.maxPathLength) {
@@ -117,7 +116,7 @@ export async function walkRootfs(
         ...(linkTarget === undefined ? {} : { linkTarget }),
       };
       visitor.onEntry?.(entry);
-      if (type === 'dir') subdirs.push(path);
+      if (type === 'dir') await visitDir(path);
       if (type !== 'file') continue;
       fileBytes += stats.size;
       if (fileBytes > limits.maxTotalBytes)
@@ -144,8 +143,7 @@ export async function walkRootfs(
         await handle.close().catch(() => undefined);
       }
     }
-    // Depth-first in sorted order: push in reverse so the smallest name is visited first.
-    for (const sub of subdirs.reverse()) stack.push(sub);
-  }
+  };
+  await visitDir('');
   return { entries, fileBytes, issues };
 }
