@@ -6,3 +6,10 @@ export {
   versionComparators,
   type OsvEcosystemFamily,
 } from './registry.ts';
+export {
+  isVersionAffected,
+  isVersionInRange,
+  type OsvAffectedVersions,
+  type OsvRange,
+  type OsvRangeEvent,
+} from './range.ts';
