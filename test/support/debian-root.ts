@@ -5,7 +5,8 @@
  * installed (`ii`), held (`hi`), failed configuration (`iF`, its postinst cannot run in the
  * shell-less root), unpacked only (`iU`) and removed with conffiles left (`rc`). A second tree
  * lays the same .debs out as Google distroless does (`status.d/<pkg>` = `dpkg-deb --field`,
- * `status.d/<pkg>.md5sums`).
+ * `status.d/<pkg>.md5sums`). One package is made here with `dpkg-deb --build`: `bosun-multi`,
+ * `Multi-Arch: same` (dpkg names its list `<pkg>:<arch>.list`) with a versioned `Source:`.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,7 +30,7 @@ export const DEBIAN_FIXTURE_PACKAGES = [
 ] as const;
 
 const CACHE = fileURLToPath(new URL('../../.cache/fixtures/', import.meta.url));
-const NAME = 'debian-root-v1';
+const NAME = 'debian-root-v2';
 
 export interface DebianFixture {
   /** A root installed with `dpkg --root`. */
@@ -70,6 +71,24 @@ async function build(tmp: string): Promise<void> {
     return join(debs, file);
   };
 
+  const arch = (await run('dpkg', ['--print-architecture'])).stdout.trim();
+  const multi = join(tmp, 'bosun-multi');
+  await mkdir(join(multi, 'DEBIAN'), { recursive: true });
+  await mkdir(join(multi, 'usr/share/bosun-multi'), { recursive: true });
+  await writeFile(join(multi, 'usr/share/bosun-multi/readme'), 'multi-arch test package\n');
+  await writeFile(
+    join(multi, 'DEBIAN/control'),
+    `Package: bosun-multi\nSource: bosun-src (9.9-1)\nVersion: 9.9-1+b2\nArchitecture: ${arch}\nMulti-Arch: same\n` +
+      'Maintainer: Bosun <bosun@example.invalid>\nDescription: test package\n made by dpkg-deb in the test fixture\n',
+  );
+  await run('dpkg-deb', [
+    '--root-owner-group',
+    '--build',
+    multi,
+    join(debs, `bosun-multi_9.9-1+b2_${arch}.deb`),
+  ]);
+  files.push(`bosun-multi_9.9-1+b2_${arch}.deb`);
+
   const root = join(tmp, 'root');
   const admin = join(root, 'var/lib/dpkg');
   for (const sub of ['info', 'updates', 'triggers']) await mkdir(join(admin, sub), { recursive: true });
@@ -87,6 +106,7 @@ async function build(tmp: string): Promise<void> {
       'libaudit-common',
       'libsemanage-common',
       'ncurses-base',
+      'bosun-multi',
     ].map(deb),
   );
   await dpkg('-i', deb('netbase')).catch(() => undefined); // postinst needs /bin/sh: half-configured

@@ -230,6 +230,31 @@ describe('dpkg analyzer against a root installed by dpkg', () => {
     });
   });
 
+  it('keeps a versioned Source and Multi-Arch from a package dpkg-deb built, and reads its <pkg>:<arch>.list', async () => {
+    const { root } = await debianFixture();
+    const admindir = join(root, 'var/lib/dpkg');
+    const status = await dpkgAnalyzer.analyze(
+      inputOf('var/lib/dpkg/status', await readFile(join(admindir, 'status'))),
+      {},
+    );
+    expect(status.packages.find((p) => p.name === 'bosun-multi')).toMatchObject({
+      version: '9.9-1+b2',
+      sourceName: 'bosun-src',
+      sourceVersion: '9.9-1',
+      properties: { multiArch: 'same' },
+    });
+    const lists = (await readdir(join(admindir, 'info'))).filter((name) => name.startsWith('bosun-multi'));
+    expect(lists).toContainEqual(expect.stringMatching(/^bosun-multi:[a-z0-9]+\.list$/));
+    const listName = lists.find((name) => name.endsWith('.list')) ?? '';
+    const path = `var/lib/dpkg/info/${listName}`;
+    expect(dpkgAnalyzer.wants(path, { size: 1, type: 'file' })).toBe(true);
+    const list = await dpkgAnalyzer.analyze(
+      inputOf(path, await readFile(join(admindir, 'info', listName))),
+      {},
+    );
+    expect(list.ownedFiles).toContain('usr/share/bosun-multi/readme');
+  });
+
   it('reads the same owned files from .list as dpkg-query -L', async () => {
     const { root } = await debianFixture();
     const admindir = join(root, 'var/lib/dpkg');
