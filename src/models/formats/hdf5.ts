@@ -43,7 +43,7 @@ export async function scanHdf5(ctx: ScanContext, loc: Location, source: ByteSour
   const configs: unknown[] = [];
   try {
     const { File } = require('jsfive') as Jsfive;
-    const copy = bytes.slice().buffer;
+    const copy = new Uint8Array(bytes).buffer; // a copy: file reads may share a pooled ArrayBuffer
     const file = new File(copy, 'model.h5');
     for (const key of ['model_config', 'training_config']) {
       const raw = file.attrs[key];
@@ -57,7 +57,7 @@ export async function scanHdf5(ctx: ScanContext, loc: Location, source: ByteSour
       offset: 0,
       kind: 'unscannable',
       severity: 'HIGH',
-      message: `HDF5 attributes cannot be read: ${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}`,
+      message: `HDF5 attributes cannot be read: ${String(error instanceof Error ? error.message : error).slice(0, 200)}`,
     });
   }
   for (const config of configs) checkKerasConfig(ctx, loc, 'hdf5', config);

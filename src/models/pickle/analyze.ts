@@ -92,6 +92,8 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
   let pos = start;
   let opStart = start;
   let frameEnd = -1;
+  // End of the current opcode when joblib data follows it outside the pickle framing.
+  let opEnd = -1;
   let opCount = 0;
   let stopped = false;
   let error: PickleError | undefined;
@@ -265,6 +267,7 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
   // joblib's NumpyUnpickler reads array bytes (or a whole inline pickle for object arrays)
   // straight from the stream right after BUILD on a NumpyArrayWrapper (joblib/numpy_pickle.py).
   const joblibArray = (wrapper: CallRecord): void => {
+    opEnd = pos;
     const layout = joblibArrayLength(wrapper.state);
     if (layout.kind === 'object') {
       const inner = analyzePickle(buf, pos, inlineDepth + 1);
@@ -609,10 +612,15 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
           line();
           stack.push(OBJ);
           break;
-        case OP.BINPERSID:
-          use(pop());
-          stack.push(OBJ);
+        case OP.BINPERSID: {
+          // torch's legacy persistent_load returns the class for ('module', cls, file, source)
+          // ids (torch/serialization.py); the class is what a later NEWOBJ instantiates.
+          const pid = pop();
+          use(pid);
+          const [tag, cls] = pid.t === 'tuple' ? pid.items : [];
+          stack.push(tag?.t === 'str' && tag.v === 'module' && cls?.t === 'global' ? cls : OBJ);
           break;
+        }
         case OP.PROTO: {
           const v = u8();
           if (v > HIGHEST_PROTOCOL) throw new WalkError(`unsupported pickle protocol: ${v}`, opStart);
@@ -645,7 +653,12 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
         default:
           throw new WalkError(`unhandled opcode 0x${code.toString(16)}`, opStart);
       }
-      if (frameEnd > opStart && pos > frameEnd) {
+      const end = opEnd >= 0 ? opEnd : pos;
+      if (opEnd >= 0) {
+        if (end === frameEnd) frameEnd = -1;
+        opEnd = -1;
+      }
+      if (frameEnd > opStart && end > frameEnd) {
         anomaly({
           kind: 'frame-mismatch',
           offset: opStart,

@@ -21,9 +21,16 @@ export interface PickleStreamResult {
   readonly format?: ModelFormat;
 }
 
+const IDENTIFIER_PATH = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
+
+/** An import CPython could perform: a module path made of identifiers (others fail before running anything). */
+export function importable(a: PickleAnalysis): boolean {
+  return a.globals.some((g) => IDENTIFIER_PATH.test(g.module));
+}
+
 function looksLikePickle(a: PickleAnalysis): boolean {
   if (a.startsWithProto && !(a.error && a.opCount <= 1)) return true;
-  if (a.globals.length > 0) return true;
+  if (importable(a)) return true;
   return a.error === undefined && a.opCount >= 2;
 }
 
@@ -74,7 +81,7 @@ export async function scanPickleStream(
   let result = plan(buf, source.size);
   const first = result.analyses[0];
   // For bytes that already have another format's magic, only imports make them a pickle worth reporting.
-  const accepted = first !== undefined && (polyglot ? first.globals.length > 0 : looksLikePickle(first));
+  const accepted = first !== undefined && (polyglot ? importable(first) : looksLikePickle(first));
   if (mode === 'probe' && !accepted) return { isPickle: false };
   while (result.truncated && chunk < source.size && chunk < max) {
     chunk = Math.min(source.size, chunk * 4, max);

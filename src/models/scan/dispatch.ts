@@ -34,19 +34,19 @@ function wrapperOf(h: Uint8Array): Wrapper | undefined {
   if (b(0) === 0x37 && b(1) === 0x7a && b(2) === 0xbc && b(3) === 0xaf && b(4) === 0x27 && b(5) === 0x1c)
     return { format: '7z' };
   if (b(0) === 0x04 && b(1) === 0x22 && b(2) === 0x4d && b(3) === 0x18) return { format: 'lz4' };
-  // LZMA "alone" (joblib's lzma compressor): properties byte 0x5d, then a power-of-two dictionary size.
-  if (
-    b(0) === 0x5d &&
-    b(1) === 0x00 &&
-    b(2) === 0x00 &&
-    (b(3) & 0x80) === b(3) &&
-    b(4) === 0x00 &&
-    h.length >= 13
-  ) {
-    const size = (b(5) | (b(6) << 8) | (b(7) << 16)) >>> 0;
-    const sizeHigh = (b(9) | (b(10) << 8) | (b(11) << 16) | (b(12) << 24)) >>> 0;
-    if ((size === 0xffffff && sizeHigh === 0xffffffff) || sizeHigh === 0 || b(8) === 0xff)
+  // LZMA "alone" (joblib's lzma compressor): properties byte 0x5d, a 2^n or 3·2^n dictionary
+  // size, then the uncompressed size (all ones when unknown).
+  if (b(0) === 0x5d && h.length >= 13) {
+    const dict = (b(1) | (b(2) << 8) | (b(3) << 16) | (b(4) << 24)) >>> 0;
+    const pow2 = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+    const unknownSize = [5, 6, 7, 8, 9, 10, 11, 12].every((i) => b(i) === 0xff);
+    if (
+      dict >= 4096 &&
+      (pow2(dict) || (dict % 3 === 0 && pow2(dict / 3))) &&
+      (unknownSize || (b(11) === 0 && b(12) === 0))
+    ) {
       return { format: 'lzma' };
+    }
   }
   return undefined;
 }
