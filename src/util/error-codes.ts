@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   REGISTRY_PROTOCOL: 'transport',
   REGISTRY_HTTP: 'transport',
   REGISTRY_UNSUPPORTED: 'transport',
+  REGISTRY_TLS: 'transport',
   // image: credentials
   CREDENTIALS_INVALID: 'input',
   CREDENTIALS_HELPER_FAILED: 'transport',
@@ -56,6 +57,7 @@ export const ERROR_CODES = {
   VULNDB_STALE: 'stale',
   VULNDB_INVALID: 'input',
   VULNDB_VERSION_INVALID: 'input',
+  VULNDB_FETCH: 'transport',
 
   // sign
   SIGN_KEY_INVALID: 'input',

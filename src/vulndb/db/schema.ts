@@ -1,0 +1,109 @@
+import { DatabaseSync } from 'node:sqlite';
+import { BosunError } from '../../util/errors.ts';
+
+/** Bumped whenever the tables change; a DB with another version is rebuilt, never read. */
+export const SCHEMA_VERSION = 1;
+
+const TABLES = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sources (
+  name TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  last_modified TEXT NOT NULL,
+  records INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE vulns (
+  id INTEGER PRIMARY KEY,
+  vuln_id TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  modified TEXT NOT NULL,
+  published TEXT,
+  withdrawn TEXT,
+  title TEXT,
+  rating TEXT,
+  severity TEXT,
+  refs TEXT
+);
+CREATE TABLE aliases (vuln INTEGER NOT NULL, alias TEXT NOT NULL);
+CREATE TABLE affected (
+  vuln INTEGER NOT NULL,
+  family TEXT NOT NULL,
+  name TEXT NOT NULL,
+  ecosystem TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+`;
+
+/** Secondary indexes, created after a bulk import (building them once is faster than maintaining them row by row). */
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS affected_package ON affected(family, name);
+CREATE INDEX IF NOT EXISTS affected_vuln ON affected(vuln);
+CREATE INDEX IF NOT EXISTS aliases_vuln ON aliases(vuln);
+CREATE INDEX IF NOT EXISTS aliases_alias ON aliases(alias);
+CREATE INDEX IF NOT EXISTS vulns_source ON vulns(source);
+`;
+
+export function createTables(db: DatabaseSync): void {
+  db.exec(TABLES);
+  setMeta(db, 'schema_version', String(SCHEMA_VERSION));
+}
+
+export function createIndexes(db: DatabaseSync): void {
+  db.exec(INDEXES);
+}
+
+export function setMeta(db: DatabaseSync, key: string, value: string): void {
+  db.prepare(
+    'INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
+}
+
+export function getMeta(db: DatabaseSync, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key);
+  return row === undefined ? undefined : String(row['value']);
+}
+
+/** Pragmas for building a DB nobody reads yet: a crash only loses the temp file, so no journal. */
+export function useBuildPragmas(db: DatabaseSync): void {
+  db.exec(
+    'PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;',
+  );
+}
+
+/** Opens a finished DB for reading; `VULNDB_MISSING` if absent, `VULNDB_STALE` if its schema is another version. */
+export function openVulnDb(path: string): DatabaseSync {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+  } catch (cause) {
+    throw new BosunError(
+      'VULNDB_MISSING',
+      `vulnerability DB ${path} cannot be opened; run \`bosun db update\``,
+      {
+        cause,
+        details: { input: path },
+      },
+    );
+  }
+  try {
+    const version = getMeta(db, 'schema_version');
+    if (version !== String(SCHEMA_VERSION)) {
+      throw new BosunError(
+        'VULNDB_STALE',
+        `vulnerability DB ${path} has schema ${version ?? 'none'}, expected ${SCHEMA_VERSION}`,
+        {
+          details: { input: path, schema: version ?? 'none', expected: SCHEMA_VERSION },
+        },
+      );
+    }
+  } catch (error) {
+    db.close();
+    if (error instanceof BosunError) throw error;
+    throw new BosunError('VULNDB_STALE', `vulnerability DB ${path} is not a Bosun DB`, {
+      cause: error,
+      details: { input: path },
+    });
+  }
+  return db;
+}
