@@ -19,3 +19,13 @@ export {
   type GlobalVerdict,
 } from './pickle/classify.ts';
 export { DEFAULT_PRESETS, PRESETS } from './pickle/allow-list.ts';
+export { convertCheck, type ConvertCheckResult } from './convert-check.ts';
+export {
+  hashModelDir,
+  verifyModelDir,
+  type HashOptions,
+  type ModelDirHashes,
+  type VerifyResult,
+} from './hashes/hash-dir.ts';
+export { formatManifest, parseManifest, type ManifestEntry } from './hashes/manifest.ts';
+export { verifySafetensorsIndex, type IndexVerifyResult } from './hashes/safetensors-index.ts';
