@@ -1,0 +1,1 @@
+export { dotnetDepsAnalyzer, nugetLockAnalyzer, parseDepsJson, parseNugetLock } from './dotnet.ts';

@@ -1,0 +1,6 @@
+export {
+  composerInstalledAnalyzer,
+  composerLockAnalyzer,
+  parseComposerInstalled,
+  parseComposerLock,
+} from './composer.ts';
