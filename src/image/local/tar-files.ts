@@ -7,6 +7,7 @@
  * straight from their offsets. The cost is that the archive must be a seekable, uncompressed
  * file, which is what skopeo, docker save and podman write.
  */
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { BosunError, limitError } from '../../util/errors.ts';
@@ -220,11 +221,11 @@ export class TarArchiveFiles implements LayoutFiles {
     const entry = this.lookup(path);
     if (entry === undefined) throw fileNotFound(this, path);
     if (entry.size === 0) return Readable.from([], { objectMode: false });
-    // Positioned reads on the shared handle: several blobs may stream at once; close() ends it.
-    return this.handle.createReadStream({
+    // A stream of its own (FileHandle.createReadStream leaks a listener per stream on the shared
+    // handle); the bytes are verified against their digest downstream anyway.
+    return createReadStream(this.name, {
       start: entry.offset,
       end: entry.offset + entry.size - 1,
-      autoClose: false,
       highWaterMark: READ_CHUNK,
     });
   }
