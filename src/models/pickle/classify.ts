@@ -21,6 +21,8 @@ export interface AllowList {
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CLASS_NAME = /^[A-Z][A-Za-z0-9_]*$/;
 const DUNDER = /^__\w+__$/;
+/** Capitalised attributes that are module aliases, not classes (e.g. `torch.nn.modules.linear.F`). */
+const NOT_CLASSES = new Set(['F']);
 
 export function compileAllowList(config: AllowListConfig = {}): AllowList {
   const presets: readonly AllowPreset[] = config.presets ?? DEFAULT_PRESETS;
@@ -74,7 +76,12 @@ function classifyOne(module: string, name: string, allow: AllowList): Classifica
   const last = name.split('.').pop() ?? name;
   if (DENIED_NAMES.has(last))
     return { verdict: 'dangerous', reason: `${last} is a known code-running callable` };
-  if (!name.includes('.') && CLASS_NAME.test(name) && module.split('.').every((p) => IDENT.test(p))) {
+  if (
+    !name.includes('.') &&
+    CLASS_NAME.test(name) &&
+    !NOT_CLASSES.has(name) &&
+    module.split('.').every((p) => IDENT.test(p))
+  ) {
     for (const prefix of allow.classModules) {
       if (module === prefix || module.startsWith(`${prefix}.`)) {
         return { verdict: 'safe', reason: `classes of ${prefix} are on the allow-list` };

@@ -215,7 +215,12 @@ export async function readZipDirectory(
 }
 
 export async function readLocalHeader(source: ByteSource, offset: number): Promise<LocalHeader | undefined> {
-  const head = await source.read(offset, 30 + 0xffff * 2);
+  // One small read covers the usual name and extra field; a second read only for long ones.
+  let head = await source.read(offset, 30 + 512);
+  if (head.length >= 30) {
+    const want = 30 + dv(head).getUint16(26, true) + dv(head).getUint16(28, true);
+    if (want > head.length) head = await source.read(offset, want);
+  }
   if (head.length < 30) return undefined;
   const v = dv(head);
   if (v.getUint32(0, true) !== SIG_LOCAL) return undefined;
