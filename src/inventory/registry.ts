@@ -17,6 +17,12 @@ import {
 } from './analyzers/npm/index.ts';
 import { pythonInstalledAnalyzer, pythonLockAnalyzer } from './analyzers/python/index.ts';
 import { goBinaryAnalyzer, goModAnalyzer } from './analyzers/go/index.ts';
+import { javaArchiveAnalyzer } from './analyzers/java/index.ts';
+import { cargoAuditableAnalyzer, cargoLockAnalyzer } from './analyzers/rust/index.ts';
+import { gemfileLockAnalyzer, gemspecAnalyzer } from './analyzers/ruby/index.ts';
+import { composerInstalledAnalyzer, composerLockAnalyzer } from './analyzers/php/index.ts';
+import { dotnetDepsAnalyzer, nugetLockAnalyzer } from './analyzers/dotnet/index.ts';
+import { modelFilesAnalyzer } from './analyzers/model-files/index.ts';
 
 export const analyzers: readonly Analyzer[] = [
   // OS analyzers
@@ -33,6 +39,17 @@ export const analyzers: readonly Analyzer[] = [
   pythonLockAnalyzer,
   goBinaryAnalyzer,
   goModAnalyzer,
+  javaArchiveAnalyzer,
+  cargoLockAnalyzer,
+  cargoAuditableAnalyzer,
+  gemspecAnalyzer,
+  gemfileLockAnalyzer,
+  composerLockAnalyzer,
+  composerInstalledAnalyzer,
+  dotnetDepsAnalyzer,
+  nugetLockAnalyzer,
+  // Model files (not packages: recorded for src/models)
+  modelFilesAnalyzer,
 ];
 
 /** The analyzer with this id, or undefined. */
