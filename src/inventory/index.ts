@@ -23,3 +23,49 @@ export { rpmAnalyzer, readRpmBlobs } from './analyzers/rpm/rpm.ts';
 export { parseRpmHeader } from './analyzers/rpm/rpm-header.ts';
 
 // Language analyzers
+export {
+  npmInstalledAnalyzer,
+  npmLockAnalyzer,
+  yarnLockAnalyzer,
+  pnpmLockAnalyzer,
+  parsePackageLock,
+  parseYarnLock,
+  parsePnpmLock,
+} from './analyzers/npm/index.ts';
+export {
+  pythonInstalledAnalyzer,
+  pythonLockAnalyzer,
+  parsePythonMetadata,
+  parseRequirements,
+  parsePoetryLock,
+  parsePipfileLock,
+  parseUvLock,
+} from './analyzers/python/index.ts';
+export { goBinaryAnalyzer, goModAnalyzer, readGoBuildInfo, parseGoMod } from './analyzers/go/index.ts';
+export type { GoBuildInfo, GoModule } from './analyzers/go/index.ts';
+export { javaArchiveAnalyzer, parseJavaArchive } from './analyzers/java/index.ts';
+export {
+  cargoLockAnalyzer,
+  cargoAuditableAnalyzer,
+  parseCargoLock,
+  parseCargoAuditable,
+} from './analyzers/rust/index.ts';
+export {
+  gemspecAnalyzer,
+  gemfileLockAnalyzer,
+  parseGemspec,
+  parseGemfileLock,
+} from './analyzers/ruby/index.ts';
+export {
+  composerLockAnalyzer,
+  composerInstalledAnalyzer,
+  parseComposerLock,
+  parseComposerInstalled,
+} from './analyzers/php/index.ts';
+export {
+  dotnetDepsAnalyzer,
+  nugetLockAnalyzer,
+  parseDepsJson,
+  parseNugetLock,
+} from './analyzers/dotnet/index.ts';
+export { modelFilesAnalyzer, formatFromMagic } from './analyzers/model-files/index.ts';
