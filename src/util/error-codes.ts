@@ -69,6 +69,8 @@ export const ERROR_CODES = {
   SIGN_ENVELOPE_INVALID: 'input',
   SIGN_STATEMENT_INVALID: 'input',
   SIGN_BUNDLE_INVALID: 'input',
+  SIGN_OPTIONS_INVALID: 'usage',
+  SIGN_STORAGE_INVALID: 'integrity',
 
   // models
   MODEL_PARSE: 'input',
@@ -78,6 +80,12 @@ export const ERROR_CODES = {
   // policy
   POLICY_INVALID: 'input',
   POLICY_UNSUPPORTED: 'input',
+
+  // report
+  REPORT_IGNORE_INVALID: 'input',
+  REPORT_VEX_INVALID: 'input',
+  REPORT_OPTIONS_INVALID: 'usage',
+  REPORT_LIMIT: 'limit',
 
   // admission
   ADMISSION_REVIEW_INVALID: 'input',
