@@ -79,6 +79,7 @@ export function mavenPackage(
 /** `commons-lang3-3.12.0.jar` → artifact `commons-lang3`, version `3.12.0` (version starts at the first `-<digit>`). */
 export function splitJarFileName(fileName: string): { artifact: string; version: string } | undefined {
   const stem = fileName.replace(NESTED, '');
+  if (stem.length > 256) return undefined;
   const match = /^(.+?)-(\d[\w.+-]*)$/.exec(stem);
   return match?.[1] !== undefined && match[2] !== undefined
     ? { artifact: match[1], version: match[2] }

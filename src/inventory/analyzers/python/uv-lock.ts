@@ -40,7 +40,9 @@ export function parseUvLock(
   const byName = new Map<string, UvEntry[]>();
   for (const e of entries) {
     const key = normalizePypiName(e.name);
-    byName.set(key, [...(byName.get(key) ?? []), e]);
+    const list = byName.get(key);
+    if (list === undefined) byName.set(key, [e]);
+    else list.push(e);
   }
   const target = (dep: unknown): UvEntry | undefined => {
     const d = recordOf(dep);

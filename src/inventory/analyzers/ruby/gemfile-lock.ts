@@ -8,6 +8,7 @@ import { dedupePackages } from '../lang-common/make-package.ts';
 import { linesOf } from '../lang-common/text.ts';
 import { gemPackage } from './gemspec.ts';
 
+const MAX_LINE = 1024;
 const SPEC = /^ {4}([^\s(]+) \(([^)\s]+)\)$/;
 const DEP = /^ {6}([^\s(]+)/;
 const PLATFORM =
@@ -25,7 +26,8 @@ export function parseGemfileLock(
       section = line.trim();
       continue;
     }
-    if (section !== 'GEM' && section !== 'GIT') continue;
+    // Real spec lines are short; a huge one is not worth a regex pass.
+    if ((section !== 'GEM' && section !== 'GIT') || line.length > MAX_LINE) continue;
     const spec = SPEC.exec(line);
     if (spec?.[1] !== undefined && spec[2] !== undefined) {
       checkLimit(location.path, 'gem specs', specs.length + 1, limits.maxPackages);

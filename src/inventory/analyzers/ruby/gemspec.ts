@@ -8,9 +8,13 @@ import { makePackage } from '../lang-common/make-package.ts';
 
 // A Ruby string literal as RubyGems writes them: "x", 'x' or %q{x}.
 const STRING = String.raw`(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|%q\{([^}]*)\})`;
-const NAME = new RegExp(String.raw`^\s*\w+\.name\s*=\s*${STRING}`, 'm');
-const VERSION = new RegExp(String.raw`^\s*\w+\.version\s*=\s*(?:Gem::Version\.new\(\s*)?${STRING}`, 'm');
-const LICENSES = /^\s*\w+\.licenses?\s*=\s*(.*)$/m;
+// `[ \t]*`, not `\s*`, after `^`: a run of blank lines must not be rescanned from every line start.
+const NAME = new RegExp(String.raw`^[ \t]*\w+\.name[ \t]*=[ \t]*${STRING}`, 'm');
+const VERSION = new RegExp(
+  String.raw`^[ \t]*\w+\.version[ \t]*=[ \t]*(?:Gem::Version\.new\([ \t]*)?${STRING}`,
+  'm',
+);
+const LICENSES = /^[ \t]*\w+\.licenses?[ \t]*=[ \t]*(.*)$/m;
 const STUB = /^# stub: (\S+) (\S+)/m;
 
 const literal = (m: RegExpExecArray | null): string | undefined => m?.[1] ?? m?.[2] ?? m?.[3];

@@ -33,9 +33,15 @@ export function parseCargoLock(
       ? []
       : [{ name, version, source: stringOf(p.source), raw: p }];
   });
+  const byName = new Map<string, (typeof crates)[number][]>();
+  for (const c of crates) {
+    const list = byName.get(c.name);
+    if (list === undefined) byName.set(c.name, [c]);
+    else list.push(c);
+  }
   const purlOf = (spec: string): string | undefined => {
-    const [name, version] = spec.split(' ');
-    const matches = crates.filter((c) => c.name === name && (version === undefined || c.version === version));
+    const [name = '', version] = spec.split(' ');
+    const matches = (byName.get(name) ?? []).filter((c) => version === undefined || c.version === version);
     const target = matches.length === 1 ? matches[0] : undefined;
     return target?.source === undefined
       ? undefined
