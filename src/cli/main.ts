@@ -12,7 +12,9 @@ export const VERSION = '0.1.0';
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const outcome: CommandOutcome = { exitCode: 0 };
   const program = new Command('bosun')
-    .description('Secure the container supply chain: inventory, vulnerabilities, signatures, policies, model safety.')
+    .description(
+      'Secure the container supply chain: inventory, vulnerabilities, signatures, policies, model safety.',
+    )
     .version(VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({

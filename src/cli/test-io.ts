@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import type { CliIo } from './io.ts';
 
 /** An in-memory CliIo for tests: captures stdout/stderr, feeds stdin. */
-export function memoryIo(options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): CliIo & {
+export function memoryIo(
+  options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+): CliIo & {
   out(): string;
   err(): string;
 } {

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { CliIo, CommandOutcome } from '../io.ts';
+import { registerInspect } from './inspect.ts';
+import { registerResolve } from './resolve.ts';
 
 /** Explicit list of commands; each module adds one verb (or one verb group). */
 export function registerCommands(program: Command, io: CliIo, outcome: CommandOutcome): void {
-  void program;
-  void io;
-  void outcome;
+  registerInspect(program, io, outcome);
+  registerResolve(program, io, outcome);
 }
