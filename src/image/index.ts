@@ -77,3 +77,15 @@ export type {
 export { resolveImage, selectPlatform, DEFAULT_RESOLVE_LIMITS } from './resolve.ts';
 export type { ResolveOptions, ResolveLimits } from './resolve.ts';
 export { parsePlatform, formatPlatform, normalisePlatform, platformMatches } from './platform.ts';
+export type {
+  Descriptor,
+  FetchedManifest,
+  ImageConfig,
+  ImageIndex,
+  ImageManifest,
+  ImageSource,
+  Platform,
+  ResolvedImage,
+} from './types.ts';
+export { openImage, hostPlatform, type OpenImageOptions, type OpenedImage } from './open-image.ts';
+export { summarizeImage, type ImageSummary } from './inspect.ts';
