@@ -69,3 +69,20 @@ export {
   parseNugetLock,
 } from './analyzers/dotnet/index.ts';
 export { modelFilesAnalyzer, formatFromMagic } from './analyzers/model-files/index.ts';
+
+// Engine: layers → analyzers → merged inventory
+export type { Inventory, ImageMetadata, InventoryLayer, InventoryTarget } from './types.ts';
+export {
+  inventoryImage,
+  inventoryDirectory,
+  DEFAULT_LAYER_CACHE_LIMITS,
+  pruneLayerCache,
+  openLayerCache,
+} from './engine/index.ts';
+export type {
+  InventoryImageOptions,
+  InventoryOptions,
+  InventoryProgress,
+  LayerCache,
+  LayerCacheLimits,
+} from './engine/index.ts';

@@ -87,3 +87,58 @@ export interface ModelFile {
   readonly evidence: 'magic' | 'extension';
   readonly location: PackageLocation;
 }
+
+/** One layer of a scanned image, in manifest order (index 0 = base). */
+export interface InventoryLayer {
+  readonly index: number;
+  /** Compressed blob digest from the manifest. */
+  readonly digest: string;
+  /** Uncompressed digest (the config's diff_id, or computed while walking when the config has none). */
+  readonly diffId?: string;
+  readonly size: number;
+  readonly mediaType: string;
+  /** The config history step that made the layer (`created_by`), when the history lines up. */
+  readonly createdBy?: string;
+}
+
+/** What an inventory says about the scanned image. Environment variables are left out (they often hold secrets). */
+export interface ImageMetadata {
+  /** The reference or local path the image was read from. */
+  readonly reference: string;
+  /** Manifest digest. */
+  readonly digest: string;
+  /** The index the manifest was picked from, when there was one. */
+  readonly indexDigest?: string;
+  readonly mediaType: string;
+  readonly platform?: string;
+  readonly config: {
+    readonly digest: string;
+    readonly created?: string;
+    readonly os?: string;
+    readonly architecture?: string;
+    readonly variant?: string;
+    readonly user?: string;
+    readonly entrypoint?: readonly string[];
+    readonly cmd?: readonly string[];
+    readonly workingDir?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+  };
+  readonly layers: readonly InventoryLayer[];
+}
+
+/** What was inventoried: an image (with its metadata) or a plain directory. Tagged by `kind`. */
+export type InventoryTarget =
+  | { readonly kind: 'image'; readonly image: ImageMetadata }
+  | { readonly kind: 'directory'; readonly path: string };
+
+/**
+ * Everything found in an image or directory: the final filesystem's OS, packages (sorted by
+ * ecosystem, name, version, purl, path), model files (sorted by path) and per-file issues.
+ */
+export interface Inventory {
+  readonly target: InventoryTarget;
+  readonly os: OsInfo;
+  readonly packages: readonly Package[];
+  readonly modelFiles: readonly ModelFile[];
+  readonly issues: readonly InventoryIssue[];
+}
