@@ -1,8 +1,8 @@
 /** Go analyzers: build info of executables (installed) and `go.mod` (manifest). */
 import type { Analyzer } from '../../analyzer.ts';
-import { readInput } from '../../analyzer.ts';
+import { locationOf, readInput } from '../../analyzer.ts';
 import { isExecutableCandidate, MAX_BINARY_BYTES } from '../lang-common/executable-candidate.ts';
-import { baseName, fileAnalyzer, locationOf } from '../lang-common/file-analyzer.ts';
+import { baseName, fileAnalyzer } from '../lang-common/file-analyzer.ts';
 import { isElf } from '../lang-common/elf.ts';
 import { decodeText } from '../lang-common/text.ts';
 import { parseGoBinary } from './go-binary.ts';

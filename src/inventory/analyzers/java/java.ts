@@ -1,7 +1,6 @@
 /** Java analyzer: Maven packages inside jar, war and ear files (nested archives included). */
 import type { Analyzer } from '../../analyzer.ts';
-import { inputIssue, readInput } from '../../analyzer.ts';
-import { locationOf } from '../lang-common/file-analyzer.ts';
+import { inputIssue, locationOf, readInput } from '../../analyzer.ts';
 import { DEFAULT_JAVA_LIMITS, parseJavaArchive } from './java-archive.ts';
 import { isZip } from './zip.ts';
 

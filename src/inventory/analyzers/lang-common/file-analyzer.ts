@@ -1,5 +1,5 @@
 import type { Analyzer, AnalyzerContext, AnalyzerInput, AnalyzerResult } from '../../analyzer.ts';
-import { readInput } from '../../analyzer.ts';
+import { locationOf, readInput } from '../../analyzer.ts';
 import type { Package, PackageLocation } from '../../types.ts';
 import { DEFAULT_LANG_LIMITS, type LangLimits } from './limits.ts';
 
@@ -10,15 +10,6 @@ export interface FileAnalyzerSpec {
   readonly kind: 'installed' | 'lockfile';
   wants(path: string, info: { readonly size: number; readonly type: 'file' }): boolean;
   parse(bytes: Uint8Array, location: PackageLocation, limits: LangLimits): readonly Package[];
-}
-
-/** The location of an analyzer input: path plus the layer it came from. */
-export function locationOf(input: AnalyzerInput): PackageLocation {
-  return {
-    path: input.path,
-    ...(input.layerDigest === undefined ? {} : { layerDigest: input.layerDigest }),
-    ...(input.diffId === undefined ? {} : { diffId: input.diffId }),
-  };
 }
 
 /** The last path segment. */

@@ -18,4 +18,4 @@ export {
   type JsonRecord,
 } from './text.ts';
 export { parseTomlText } from './toml.ts';
-export { baseName, fileAnalyzer, locationOf, type FileAnalyzerSpec } from './file-analyzer.ts';
+export { baseName, fileAnalyzer, type FileAnalyzerSpec } from './file-analyzer.ts';

@@ -5,9 +5,8 @@
  * counts only when the bytes say model, or for the names model hubs use.
  */
 import type { Analyzer } from '../../analyzer.ts';
-import { readInput } from '../../analyzer.ts';
+import { locationOf, readInput } from '../../analyzer.ts';
 import type { ModelFile } from '../../types.ts';
-import { locationOf } from '../lang-common/file-analyzer.ts';
 import { extensionOf, formatFromExtension, formatFromMagic, MODEL_EXTENSIONS } from './detect.ts';
 
 export const MAX_MAGIC_BYTES = 64 * 1024 * 1024;

@@ -148,3 +148,11 @@ describe('Ruby parsers: a value or a BosunError, within limits', () => {
     );
   });
 });
+
+describe('Ruby parsers stay linear on hostile sizes', () => {
+  it('megabytes of blank lines and one huge spec line', () => {
+    expect(parseGemspec('\n'.repeat(2_000_000), loc)).toEqual([]);
+    const huge = `GEM\n  specs:\n    a (${'1-x86'.repeat(400_000)})\n`;
+    expect(parseGemfileLock(huge, loc)).toEqual([]);
+  });
+});

@@ -1,9 +1,9 @@
 /** Rust analyzers: `Cargo.lock` and `cargo auditable` data in executables. */
 import type { Analyzer } from '../../analyzer.ts';
-import { readInput } from '../../analyzer.ts';
+import { locationOf, readInput } from '../../analyzer.ts';
 import { isElf } from '../lang-common/elf.ts';
 import { isExecutableCandidate, MAX_BINARY_BYTES } from '../lang-common/executable-candidate.ts';
-import { baseName, fileAnalyzer, locationOf } from '../lang-common/file-analyzer.ts';
+import { baseName, fileAnalyzer } from '../lang-common/file-analyzer.ts';
 import { decodeText } from '../lang-common/text.ts';
 import { parseCargoAuditable } from './auditable.ts';
 import { parseCargoLock } from './cargo-lock.ts';
