@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BosunError, isBosunError } from '../../util/errors.ts';
-import { ecosystemFamily } from '../versions/index.ts';
+import { comparatorForEcosystem, ecosystemFamily } from '../versions/index.ts';
 import { normalizePackageName } from '../db/package-name.ts';
 import { storedAffected } from '../db/stored-affected.ts';
 import { DEFAULT_OSV_LIMITS, parseOsvRecord, type OsvParseLimits } from '../osv/parse-osv.ts';
@@ -164,7 +164,7 @@ class RecordWriter {
         family,
         normalizePackageName(family, affected.name),
         affected.ecosystem,
-        JSON.stringify(storedAffected(affected)),
+        JSON.stringify(storedAffected(affected, comparatorForEcosystem(family))),
       );
     }
   }

@@ -25,6 +25,17 @@ export interface MatchInput {
   readonly packages: readonly Package[];
 }
 
+interface AffectedRow {
+  readonly id: number;
+  readonly vulnId: string;
+  readonly title: string | undefined;
+  readonly rating: string | undefined;
+  readonly severity: readonly OsvSeverity[];
+  readonly references: readonly string[];
+  readonly ecosystem: string;
+  readonly entry: StoredAffected;
+}
+
 interface Statements {
   readonly affected: StatementSync;
   readonly aliases: StatementSync;
@@ -65,6 +76,26 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
     }
     return found;
   };
+  // Many packages share a name (one library at several paths): read and parse its rows once.
+  const rowCache = new Map<string, readonly AffectedRow[]>();
+  const rowsFor = (family: string, name: string): readonly AffectedRow[] => {
+    const key = `${family}\u0000${name}`;
+    let rows = rowCache.get(key);
+    if (rows === undefined) {
+      rows = affected.all(family, name).map((row) => ({
+        id: Number(row['id']),
+        vulnId: String(row['vuln_id']),
+        title: nullable(row['title']),
+        rating: nullable(row['rating']),
+        severity: parseJson<OsvSeverity[]>(row['severity']) ?? [],
+        references: (parseJson<OsvReference[]>(row['refs']) ?? []).map((ref) => ref.url),
+        ecosystem: String(row['ecosystem']),
+        entry: JSON.parse(String(row['data'])) as StoredAffected,
+      }));
+      rowCache.set(key, rows);
+    }
+    return rows;
+  };
   const findings: Finding[] = [];
   for (const pkg of input.packages) {
     options.signal?.throwIfAborted();
@@ -100,25 +131,20 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
         continue;
       }
       if (query === queries[0]) installedVersion = query.version;
-      for (const row of affected.all(query.family, query.name)) {
-        if (!query.accepts(String(row['ecosystem']))) continue;
-        const entry = JSON.parse(String(row['data'])) as StoredAffected;
+      for (const row of rowsFor(query.family, query.name)) {
+        if (!query.accepts(row.ecosystem)) continue;
+        const entry = row.entry;
         const verdict = evaluateAffected(entry, query.version, comparator);
         if (verdict === undefined) continue;
-        const id = Number(row['id']);
-        const previous = matched.get(id);
-        matched.set(id, {
-          id: String(row['vuln_id']),
-          aliases: aliasesOf(id),
-          title: nullable(row['title']),
-          rating: nullable(row['rating']),
-          severity: [
-            ...(previous?.severity ?? parseJson<OsvSeverity[]>(row['severity']) ?? []),
-            ...(entry.severity ?? []),
-          ],
+        const previous = matched.get(row.id);
+        matched.set(row.id, {
+          id: row.vulnId,
+          aliases: aliasesOf(row.id),
+          title: row.title,
+          rating: row.rating,
+          severity: [...(previous?.severity ?? row.severity), ...(entry.severity ?? [])],
           affectedRating: previous?.affectedRating ?? entry.hints?.rating,
-          references:
-            previous?.references ?? (parseJson<OsvReference[]>(row['refs']) ?? []).map((ref) => ref.url),
+          references: row.references,
           fixed: [...(previous?.fixed ?? []), ...verdict.fixed],
           willNotFix: (previous?.willNotFix ?? true) && verdict.willNotFix,
         });
