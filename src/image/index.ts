@@ -89,3 +89,29 @@ export type {
 } from './types.ts';
 export { openImage, hostPlatform, type OpenImageOptions, type OpenedImage } from './open-image.ts';
 export { summarizeImage, type ImageSummary } from './inspect.ts';
+export {
+  RegistryClient,
+  createRegistryClient,
+  registryImageSource,
+  registryEndpoint,
+  referrersTag,
+  parseWwwAuthenticate,
+  DEFAULT_REGISTRY_LIMITS,
+  DEFAULT_RETRY_POLICY,
+  MANIFEST_ACCEPT,
+} from './registry/index.ts';
+export type {
+  AuthChallenge,
+  BlobRef,
+  BlobUpload,
+  ListTagsOptions,
+  PushBlobOptions,
+  PushBlobResult,
+  PutManifestOptions,
+  PutManifestResult,
+  ReferrersResult,
+  RegistryClientOptions,
+  RegistryLimits,
+  RegistrySourceOptions,
+  RetryPolicy,
+} from './registry/index.ts';
