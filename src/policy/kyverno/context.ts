@@ -1,0 +1,96 @@
+// The JSON document Kyverno variables are evaluated against: request.*, images, serviceAccount*,
+// plus context entries and test values. Updates copy along the written path so a base document can
+// be shared by all rules of a resource.
+import { isObject, type JsonObject, type JsonValue } from '../common/json.ts';
+
+/** Returns a copy of `data` with `value` set at `path`, sharing untouched branches. */
+export function setIn(data: JsonObject, path: readonly string[], value: JsonValue): JsonObject {
+  if (path.length === 0) return isObject(value) ? value : data;
+  const [head, ...rest] = path as [string, ...string[]];
+  const out: JsonObject = { ...data };
+  if (rest.length === 0) {
+    out[head] = value;
+    return out;
+  }
+  const child = isObject(data[head]) ? data[head] : {};
+  out[head] = setIn(child, rest, value);
+  return out;
+}
+
+/** Deep-merges `value` into `data` at `path` (objects merge, everything else replaces). */
+export function mergeIn(data: JsonObject, path: readonly string[], value: JsonValue): JsonObject {
+  if (isObject(value)) {
+    let out = data;
+    const existing = getIn(data, path);
+    if (!isObject(existing)) out = setIn(out, path, {});
+    for (const [k, v] of Object.entries(value)) out = mergeIn(out, [...path, k], v);
+    return out;
+  }
+  return setIn(data, path, value);
+}
+
+export function getIn(data: JsonValue, path: readonly string[]): JsonValue | undefined {
+  let cur: JsonValue | undefined = data;
+  for (const p of path) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+/** Applies test values: keys are dotted paths (`request.object.metadata.name`). */
+export function applyValues(
+  data: JsonObject,
+  values: Readonly<Record<string, JsonValue>> | undefined,
+): JsonObject {
+  if (values === undefined) return data;
+  let out = data;
+  for (const [key, value] of Object.entries(values)) out = mergeIn(out, key.split('.'), value);
+  return out;
+}
+
+export interface RequestContextInput {
+  readonly resource: JsonObject;
+  readonly oldResource?: JsonObject | null;
+  readonly operation: string;
+  readonly userInfo?: {
+    readonly username?: string;
+    readonly uid?: string;
+    readonly groups?: readonly string[];
+  };
+  readonly roles?: readonly string[];
+  readonly clusterRoles?: readonly string[];
+  readonly namespace?: string;
+  readonly images: JsonObject;
+}
+
+export function buildRequestContext(input: RequestContextInput): JsonObject {
+  const meta = isObject(input.resource['metadata']) ? input.resource['metadata'] : {};
+  const apiVersion = typeof input.resource['apiVersion'] === 'string' ? input.resource['apiVersion'] : '';
+  const slash = apiVersion.indexOf('/');
+  const request: JsonObject = {
+    operation: input.operation,
+    object: input.operation === 'DELETE' ? null : input.resource,
+    oldObject: input.operation === 'DELETE' ? input.resource : (input.oldResource ?? null),
+    userInfo: {
+      username: input.userInfo?.username ?? '',
+      ...(input.userInfo?.uid === undefined ? {} : { uid: input.userInfo.uid }),
+      groups: [...(input.userInfo?.groups ?? [])],
+    },
+    roles: [...(input.roles ?? [])],
+    clusterRoles: [...(input.clusterRoles ?? [])],
+    kind: {
+      group: slash < 0 ? '' : apiVersion.slice(0, slash),
+      version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
+      kind: typeof input.resource['kind'] === 'string' ? input.resource['kind'] : '',
+    },
+    name: typeof meta['name'] === 'string' ? meta['name'] : '',
+    namespace: input.namespace ?? (typeof meta['namespace'] === 'string' ? meta['namespace'] : ''),
+  };
+  const data: JsonObject = { request, images: input.images };
+  const username = input.userInfo?.username ?? '';
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/u.exec(username);
+  data['serviceAccountName'] = sa === null ? '' : sa[2]!;
+  data['serviceAccountNamespace'] = sa === null ? '' : sa[1]!;
+  return data;
+}

@@ -1,0 +1,364 @@
+// Applies one loaded Kyverno ClusterPolicy/Policy to one resource: rule selection, context,
+// preconditions, then validate (pattern, anyPattern, deny, foreach, cel) and verifyImages.
+import { asArray, asObject, asString, isObject, type JsonObject, type JsonValue } from '../common/json.ts';
+import type { FailureAction, PolicyResponse, RuleResult, RuleStatus } from '../types.ts';
+import type { KyvernoPolicy, KyvernoRule } from '../load/types.ts';
+import { ruleSelects, type MatchRequest } from './match.ts';
+import { applyValues, buildRequestContext, setIn } from './context.ts';
+import { evaluateConditions } from './conditions.ts';
+import { matchPattern } from './pattern.ts';
+import { queryJmesPath } from './jmespath.ts';
+import { substituteAll, substituteString } from './variables.ts';
+import { extractImages } from './images.ts';
+import { evaluateKyvernoCel } from '../cel/kyverno-cel.ts';
+import { verifyImagesRule } from './verify-images.ts';
+import type { EvaluationOptions } from '../evaluation.ts';
+
+/** Raised when a rule needs something Bosun does not evaluate (named construct). */
+export class UnsupportedError extends Error {}
+
+class RuleSkip extends Error {}
+
+export interface RuleOutcome {
+  readonly status: RuleStatus;
+  readonly message: string;
+  readonly unsupported?: string;
+  readonly patched?: JsonObject;
+}
+
+/** Evaluates a Kyverno policy on one resource. */
+export async function applyKyvernoPolicy(
+  policy: KyvernoPolicy,
+  options: EvaluationOptions,
+): Promise<PolicyResponse> {
+  const resource = options.resource;
+  const operation = options.operation ?? 'CREATE';
+  const req: MatchRequest = {
+    resource,
+    operation,
+    ...(options.namespaceLabels === undefined ? {} : { namespaceLabels: options.namespaceLabels }),
+    userInfo: {
+      ...(options.userInfo?.username === undefined ? {} : { username: options.userInfo.username }),
+      groups: options.userInfo?.groups ?? [],
+    },
+    roles: options.userInfo?.roles ?? [],
+    clusterRoles: options.userInfo?.clusterRoles ?? [],
+    ...(options.subresource === undefined ? {} : { subresource: options.subresource }),
+    ...(policy.namespace === undefined ? {} : { policyNamespace: policy.namespace }),
+  };
+  let base: JsonObject | undefined;
+  const results: RuleResult[] = [];
+  let patched: JsonObject | undefined;
+  for (const rule of policy.rules) {
+    if (!ruleSelects(rule.raw, req)) continue;
+    base ??= buildRequestContext({
+      resource,
+      oldResource: options.oldResource ?? null,
+      operation,
+      ...(options.userInfo === undefined ? {} : { userInfo: options.userInfo }),
+      roles: options.userInfo?.roles ?? [],
+      clusterRoles: options.userInfo?.clusterRoles ?? [],
+      images: extractImages(resource),
+    });
+    const outcome = await evaluateRule(policy, rule, base, options, patched ?? resource);
+    if (outcome === undefined) continue;
+    if (outcome.patched !== undefined) patched = outcome.patched;
+    let status = outcome.status;
+    if (status === 'fail' && !policy.scored) status = 'warn';
+    const exception = options.exceptionFor?.(policy, rule.name, resource);
+    if (exception !== undefined && status !== 'error') {
+      results.push({
+        rule: rule.name,
+        type: rule.type,
+        status: 'skip',
+        message: `rule skipped due to policy exception ${exception}`,
+        action: rule.action,
+        exception,
+      });
+    } else {
+      results.push({
+        rule: rule.name,
+        type: rule.type,
+        status,
+        message: outcome.message,
+        action: rule.action,
+        ...(outcome.unsupported === undefined ? {} : { unsupported: outcome.unsupported }),
+      });
+    }
+    if (policy.applyOne && (status === 'pass' || status === 'fail' || status === 'warn')) break;
+  }
+  return {
+    policy: policy.name,
+    policyKey: policy.namespace === undefined ? policy.name : `${policy.namespace}/${policy.name}`,
+    policyKind: policy.apiKind,
+    resource,
+    rules: results,
+    ...(patched === undefined ? {} : { patchedResource: patched }),
+  };
+}
+
+async function evaluateRule(
+  policy: KyvernoPolicy,
+  rule: KyvernoRule,
+  base: JsonObject,
+  options: EvaluationOptions,
+  resource: JsonObject,
+): Promise<RuleOutcome | undefined> {
+  if (rule.unsupported !== undefined)
+    return { status: 'error', message: rule.unsupported, unsupported: rule.unsupported };
+  const values = options.valuesFor?.(policy.name, rule.name);
+  let data = applyValues(base, values);
+  try {
+    data = await loadContext(asArray(rule.raw['context']), data, values, options);
+    const pre = evaluateConditions(rule.raw['preconditions'], data);
+    if (!pre.result) return { status: 'skip', message: 'preconditions not met' };
+    if (rule.type === 'verifyImages') return await verifyImagesRule(rule, data, resource, options);
+    const validate = asObject(rule.raw['validate']);
+    if (isObject(validate['cel'])) return await evaluateKyvernoCel(validate['cel'], data, options);
+    return validateRule(rule, validate, data, options);
+  } catch (e) {
+    if (e instanceof RuleSkip) return { status: 'skip', message: e.message };
+    if (e instanceof UnsupportedError) return { status: 'error', message: e.message, unsupported: e.message };
+    return { status: 'error', message: (e as Error).message };
+  }
+}
+
+function validationTarget(data: JsonObject): JsonValue {
+  const request = asObject(data['request']);
+  if (request['operation'] === 'DELETE') return request['oldObject'] ?? null;
+  return request['object'] ?? null;
+}
+
+function failMessage(validate: JsonObject, data: JsonObject, rule: KyvernoRule, detail?: string): string {
+  const raw = asString(validate['message']);
+  let msg = '';
+  if (raw !== undefined) {
+    try {
+      const s = substituteString(raw, data, '/message/');
+      msg = typeof s === 'string' ? s : JSON.stringify(s);
+    } catch {
+      msg = raw;
+    }
+  }
+  return detail === undefined ? msg : `validation error: ${msg}. rule ${rule.name} ${detail}`;
+}
+
+function validateRule(
+  rule: KyvernoRule,
+  validate: JsonObject,
+  data: JsonObject,
+  options: EvaluationOptions,
+): RuleOutcome {
+  if (Array.isArray(validate['foreach'])) {
+    return validateForeach(rule, validate, asArray(validate['foreach']), data, options, 0);
+  }
+  return validateElement(rule, validate, validate, data, validationTarget(data));
+}
+
+/** pattern / anyPattern / deny on a target (the resource, or a foreach element). */
+function validateElement(
+  rule: KyvernoRule,
+  validate: JsonObject,
+  block: JsonObject,
+  data: JsonObject,
+  target: JsonValue,
+): RuleOutcome {
+  if (block['pattern'] !== undefined) {
+    const pattern = substituteAll(block['pattern'], data, '/pattern/');
+    const r = matchPattern(target, pattern);
+    if (r.status === 'pass') return { status: 'pass', message: `validation rule '${rule.name}' passed.` };
+    if (r.status === 'skip') return { status: 'skip', message: `rule skipped: ${r.message}` };
+    return { status: 'fail', message: failMessage(validate, data, rule, `failed at path ${r.path}`) };
+  }
+  if (Array.isArray(block['anyPattern'])) {
+    const patterns = block['anyPattern'];
+    let skips = 0;
+    const failures: string[] = [];
+    for (let i = 0; i < patterns.length; i++) {
+      const pattern = substituteAll(patterns[i]!, data, `/anyPattern/${i}/`);
+      const r = matchPattern(target, pattern);
+      if (r.status === 'pass')
+        return { status: 'pass', message: `validation rule '${rule.name}' anyPattern[${i}] passed.` };
+      if (r.status === 'skip') skips++;
+      else failures.push(`rule ${rule.name}[${i}] failed at path ${r.path}`);
+    }
+    if (skips === patterns.length) return { status: 'skip', message: 'rule skipped' };
+    return {
+      status: 'fail',
+      message: `validation error: ${failMessage(validate, data, rule)}. ${failures.join(' ')}`,
+    };
+  }
+  if (isObject(block['deny'])) {
+    const deny = evaluateConditions(asObject(block['deny'])['conditions'], data);
+    if (deny.result) return { status: 'fail', message: failMessage(validate, data, rule) };
+    return { status: 'pass', message: `validation rule '${rule.name}' passed.` };
+  }
+  if (block['deny'] === null) return { status: 'fail', message: failMessage(validate, data, rule) };
+  throw new UnsupportedError(`rule ${rule.name}: validate has no pattern, anyPattern, deny, foreach or cel`);
+}
+
+function validateForeach(
+  rule: KyvernoRule,
+  validate: JsonObject,
+  foreachList: JsonValue[],
+  data: JsonObject,
+  options: EvaluationOptions,
+  depth: number,
+): RuleOutcome {
+  let applied = 0;
+  for (const fe of foreachList) {
+    const foreach = asObject(fe);
+    const listExpr = asString(foreach['list']) ?? '';
+    const expr = substituteString(listExpr, data, '/foreach/list/');
+    const listValue: JsonValue = typeof expr === 'string' ? queryJmesPath(data, expr) : expr;
+    if (listValue === null) continue;
+    const elements = Array.isArray(listValue)
+      ? listValue
+      : isObject(listValue)
+        ? Object.values(listValue)
+        : [listValue];
+    for (let i = 0; i < elements.length; i++) {
+      const element = elements[i]!;
+      let d = setIn(data, ['element'], element);
+      d = setIn(d, ['elementIndex'], i);
+      d = setIn(d, [`element${depth}`], element);
+      d = setIn(d, [`elementIndex${depth}`], i);
+      d = applyValues(d, options.foreachValuesFor?.(rule.name, i));
+      d = loadContextSync(asArray(foreach['context']), d);
+      const pre = evaluateConditions(foreach['preconditions'], d);
+      if (!pre.result) continue;
+      let outcome: RuleOutcome;
+      if (Array.isArray(foreach['foreach'])) {
+        outcome = validateForeach(rule, validate, foreach['foreach'], d, options, depth + 1);
+      } else {
+        const scope = foreach['elementScope'];
+        const target =
+          scope === false
+            ? validationTarget(d)
+            : isObject(element) || scope === true
+              ? element
+              : validationTarget(d);
+        outcome = validateElement(rule, validate, foreach, d, target);
+      }
+      if (outcome.status === 'fail' || outcome.status === 'error') {
+        return {
+          ...outcome,
+          message:
+            outcome.status === 'fail' ? failMessage(validate, d, rule) || outcome.message : outcome.message,
+        };
+      }
+      if (outcome.status === 'pass') applied++;
+    }
+  }
+  if (applied === 0) return { status: 'skip', message: 'rule skipped' };
+  return { status: 'pass', message: `validation rule '${rule.name}' passed.` };
+}
+
+function contextProvided(name: string, values: Readonly<Record<string, JsonValue>> | undefined): boolean {
+  if (values === undefined) return false;
+  return Object.keys(values).some((k) => k === name || k.startsWith(`${name}.`));
+}
+
+async function loadContext(
+  entries: JsonValue[],
+  data: JsonObject,
+  values: Readonly<Record<string, JsonValue>> | undefined,
+  options: EvaluationOptions,
+): Promise<JsonObject> {
+  let d = data;
+  for (const e of entries) {
+    const entry = asObject(e);
+    const name = asString(entry['name']) ?? '';
+    if (contextProvided(name, values)) continue;
+    d = await loadEntry(entry, name, d, options);
+  }
+  return d;
+}
+
+function loadContextSync(entries: JsonValue[], data: JsonObject): JsonObject {
+  let d = data;
+  for (const e of entries) {
+    const entry = asObject(e);
+    const name = asString(entry['name']) ?? '';
+    if (d[name] !== undefined && !isObject(entry['variable'])) continue;
+    if (isObject(entry['variable'])) d = setIn(d, [name], variableEntry(asObject(entry['variable']), d));
+    else throw new UnsupportedError(`foreach context entry ${name}: only variable entries are supported`);
+  }
+  return d;
+}
+
+function variableEntry(v: JsonObject, data: JsonObject): JsonValue {
+  let value: JsonValue | undefined;
+  try {
+    if (v['value'] !== undefined) value = substituteAll(v['value'], data, '/context/variable/value/');
+    const path = asString(v['jmesPath']);
+    if (path !== undefined) {
+      const expr = substituteString(path, data, '/context/variable/jmesPath/');
+      value = queryJmesPath(value === undefined ? data : value, String(expr));
+    }
+  } catch (e) {
+    if (v['default'] !== undefined) return substituteAll(v['default'], data, '/context/variable/default/');
+    throw e;
+  }
+  if ((value === undefined || value === null) && v['default'] !== undefined)
+    return substituteAll(v['default'], data, '/context/variable/default/');
+  return value ?? null;
+}
+
+async function loadEntry(
+  entry: JsonObject,
+  name: string,
+  data: JsonObject,
+  options: EvaluationOptions,
+): Promise<JsonObject> {
+  if (isObject(entry['variable'])) return setIn(data, [name], variableEntry(entry['variable'], data));
+  if (isObject(entry['configMap'])) {
+    const cm = asObject(substituteAll(entry['configMap'], data, '/context/configMap/'));
+    const found = options.lookupResource?.(
+      'v1',
+      'ConfigMap',
+      asString(cm['namespace']) ?? '',
+      asString(cm['name']) ?? '',
+    );
+    if (found === undefined)
+      throw new UnsupportedError(
+        `context entry ${name}: ConfigMap ${String(cm['namespace'])}/${String(cm['name'])} is not available`,
+      );
+    return setIn(data, [name], found);
+  }
+  if (isObject(entry['globalReference'])) {
+    const g = asObject(entry['globalReference']);
+    const value = options.globalContext?.(asString(g['name']) ?? '');
+    if (value === undefined)
+      throw new UnsupportedError(
+        `context entry ${name}: global context ${String(g['name'])} is not available`,
+      );
+    const path = asString(g['jmesPath']);
+    return setIn(data, [name], path === undefined ? value : queryJmesPath(value, path));
+  }
+  if (isObject(entry['imageRegistry'])) {
+    const ir = asObject(entry['imageRegistry']);
+    const ref = substituteString(asString(ir['reference']) ?? '', data, '/context/imageRegistry/reference/');
+    const facts = options.imageFacts;
+    if (facts === undefined)
+      throw new UnsupportedError(`context entry ${name}: imageRegistry needs image facts (registry access)`);
+    const meta = await facts.registryMetadata(String(ref));
+    const path = asString(ir['jmesPath']);
+    return setIn(data, [name], path === undefined ? meta : queryJmesPath(meta, path));
+  }
+  if (isObject(entry['apiCall'])) {
+    const call = asObject(entry['apiCall']);
+    const mocked = options.apiCall?.(asObject(substituteAll(call, data, '/context/apiCall/')));
+    if (mocked === undefined)
+      throw new UnsupportedError(`context entry ${name}: apiCall needs a Kubernetes API server or service`);
+    const path = asString(call['jmesPath']);
+    let value = mocked;
+    if (path !== undefined) value = queryJmesPath(mocked, String(substituteString(path, data)));
+    if ((value === null || value === undefined) && call['default'] !== undefined) value = call['default'];
+    return setIn(data, [name], value);
+  }
+  throw new UnsupportedError(`context entry ${name}: unsupported entry type`);
+}
+
+export type { FailureAction };
+export { RuleSkip };
