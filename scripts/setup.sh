@@ -14,7 +14,7 @@ _bosun_setup() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
       echo "setup: installing Debian packages: ${need[*]}" >&2
       DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null || return 1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null || return 1
     else
       echo "setup: the tests need these Debian packages: ${need[*]} (install them as root)" >&2
     fi
