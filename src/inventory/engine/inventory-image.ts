@@ -140,8 +140,8 @@ export async function inventoryImage(
       diffId,
     }));
     const records = await runPool(jobs, concurrency, controller, (job) => {
-      // The same layer twice in one image (it happens) is read once.
-      const id = job.diffId ?? job.descriptor.digest;
+      // The same blob twice in one image (it happens) is read once.
+      const id = `${job.descriptor.digest} ${job.diffId ?? ''}`;
       let pending = inFlight.get(id);
       if (pending === undefined) inFlight.set(id, (pending = load(job)));
       return pending;
