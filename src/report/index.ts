@@ -30,3 +30,8 @@ export {
   type JsonSuppressed,
   type JsonVulnerability,
 } from './format/json.ts';
+export { toCycloneDx, type SbomOptions } from './sbom/cyclonedx.ts';
+export type { CdxBom, CdxComponent, CdxDependency, CdxVulnerability } from './sbom/cyclonedx-types.ts';
+export { toSpdx, type SpdxOptions } from './sbom/spdx.ts';
+export type { SpdxDocument, SpdxPackage, SpdxRelationship } from './sbom/spdx-types.ts';
+export { classifyLicense, normalizeLicenseExpression, type LicenseChoice } from './sbom/licenses.ts';
