@@ -8,6 +8,7 @@ import { RegistryAuth, repositoryScope, type RepositoryActions } from './auth.ts
 import { registryErrorCodes, statusError, type RequestContext } from './errors.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 import {
+  discard,
   drain,
   headerValue,
   Transport,
@@ -196,7 +197,7 @@ export class RegistryApi {
       for await (const chunk of response.body) {
         total += (chunk as Buffer).length;
         if (total > MAX_ERROR_BODY) {
-          response.body.destroy();
+          discard(response.body);
           break;
         }
         chunks.push(chunk as Buffer);

@@ -4,7 +4,7 @@ import { BosunError, limitError } from '../../util/errors.ts';
 import { createVerifyingStream, parseDigest, verifyBytes } from '../../util/digest.ts';
 import { repositoryPath, type RegistryApi } from './api.ts';
 import { networkError } from './errors.ts';
-import { headerValue, readBody } from './transport.ts';
+import { discard, headerValue, readBody } from './transport.ts';
 
 /** Which blob to read: its digest, and its size when known (checked too). */
 export interface BlobRef {
@@ -40,7 +40,7 @@ export async function getBlob(
   });
   const declared = Number(headerValue(response.headers, 'content-length'));
   if (blob.size !== undefined && Number.isSafeInteger(declared) && declared !== blob.size) {
-    response.body.destroy();
+    discard(response.body);
     throw new BosunError(
       'IMAGE_SIZE_MISMATCH',
       `${input}: expected ${blob.size} bytes, the registry sends ${declared}`,
@@ -53,7 +53,7 @@ export async function getBlob(
   const body = response.body;
   body.on('error', (error: unknown) => verifier.destroy(networkError(error, context, signal)));
   verifier.on('close', () => {
-    if (!body.destroyed) body.destroy();
+    if (!body.destroyed) discard(body);
   });
   body.pipe(verifier);
   return verifier;

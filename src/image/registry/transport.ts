@@ -220,6 +220,12 @@ export class Transport {
   }
 }
 
+/** Abandons a body without reading it (undici reports an unread destroyed body as an error: ignore it). */
+export function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Reads and discards a body (releases its slot; keeps the connection reusable). */
 export async function drain(response: HttpResponse): Promise<void> {
   try {
@@ -245,7 +251,7 @@ export async function readBody(
 ): Promise<Uint8Array> {
   const declared = Number(headerValue(response.headers, 'content-length'));
   if (Number.isFinite(declared) && declared > max) {
-    response.body.destroy();
+    discard(response.body);
     throw limitError(code, input, 'size', declared, max);
   }
   const chunks: Buffer[] = [];
@@ -255,7 +261,7 @@ export async function readBody(
       const buf = chunk as Buffer;
       total += buf.length;
       if (total > max) {
-        response.body.destroy();
+        discard(response.body);
         throw limitError(code, input, 'size', total, max);
       }
       chunks.push(buf);
