@@ -1,6 +1,6 @@
 /**
  * Cosign-compatible keys, payloads, signatures, DSSE envelopes, in-toto statements and Sigstore
- * bundles. Nothing here touches a registry.
+ * bundles, and their storage in OCI registries (legacy `.sig`/`.att` tags, bundle referrers).
  */
 export {
   generateKeyPair,
@@ -78,3 +78,39 @@ export {
   type ParseBundleOptions,
 } from './bundle.ts';
 export { marshalGoJson, RawJson, type JsonValue } from './json/go-json.ts';
+export { signImage, type SignImageOptions, type SignImageResult, type SignatureFormat } from './sign-image.ts';
+export { attestImage, type AttestImageOptions, type AttestImageResult } from './attest.ts';
+export {
+  verifyImageSignatures,
+  verifyImageAttestations,
+  VerificationCache,
+  DEFAULT_VERIFY_LIMITS,
+  type VerifyImageSignaturesOptions,
+  type ImageSignatureVerification,
+  type SignatureVerdict,
+  type VerifyImageAttestationsOptions,
+  type ImageAttestationVerification,
+  type AttestationVerdict,
+  type AttestationCondition,
+  type AttestationConditionContext,
+  type VerificationCacheOptions,
+  type VerifyCommonOptions,
+  type FailureReason,
+  type VerificationFailure,
+  type VerificationSource,
+  type VerifiedAttestation,
+  type VerifiedSignature,
+  type VerifyLimits,
+} from './verify/index.ts';
+export {
+  SIGNATURE_ANNOTATION,
+  CERTIFICATE_ANNOTATION,
+  CHAIN_ANNOTATION,
+  PREDICATE_TYPE_ANNOTATION,
+  BUNDLE_PREDICATE_TYPE_ANNOTATION,
+  cosignTag,
+  buildSignatureImage,
+  buildBundleManifest,
+  isBundleMediaType,
+  type StorageOptions,
+} from './storage/index.ts';

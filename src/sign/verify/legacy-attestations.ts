@@ -1,0 +1,89 @@
+/**
+ * Legacy attestations (cosign ≤ v2): each layer of the `sha256-<hex>.att` image is a DSSE envelope
+ * over an in-toto statement; the signature lives in the envelope, the `predicateType` annotation is
+ * an unsigned hint.
+ */
+import { isBosunError } from '../../util/errors.ts';
+import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, parseDsse, verifyDsse } from '../dsse.ts';
+import { parseStatement } from '../in-toto.ts';
+import { PREDICATE_TYPE_ANNOTATION, type SignatureLayerDescriptor } from '../storage/index.ts';
+import { firstSubjectDigest, subjectFor, type VerifiedStatement } from './bundle-statements.ts';
+import { fail, fetchLayer, mapLimited, type CheckContext, type Checked } from './context.ts';
+import { readSignatureImage } from './legacy-signatures.ts';
+import type { VerificationFailure, VerificationSource } from './types.ts';
+
+export async function checkLegacyAttestations(
+  context: CheckContext,
+  wanted: (predicateType: string) => boolean,
+): Promise<{ readonly verified: VerifiedStatement[]; readonly failures: VerificationFailure[] }> {
+  const image = await readSignatureImage(context, 'att');
+  if (!image.ok) return { verified: [], failures: [image.failure] };
+  const results = await mapLimited(image.layers, 8, (layer) =>
+    checkAttestationLayer(context, layer, wanted, {
+      format: 'legacy',
+      manifestDigest: image.manifestDigest,
+      layerDigest: layer.digest,
+    }),
+  );
+  const verified: VerifiedStatement[] = [];
+  const failures: VerificationFailure[] = [];
+  for (const result of results) {
+    if (result === undefined) continue;
+    if (result.ok) verified.push(result.value);
+    else failures.push(result.failure);
+  }
+  return { verified, failures };
+}
+
+async function checkAttestationLayer(
+  context: CheckContext,
+  layer: SignatureLayerDescriptor,
+  wanted: (predicateType: string) => boolean,
+  source: VerificationSource,
+): Promise<Checked<VerifiedStatement> | undefined> {
+  const claimed = layer.annotations[PREDICATE_TYPE_ANNOTATION];
+  if (claimed !== undefined && !wanted(claimed)) return undefined;
+  if (layer.mediaType !== DSSE_ENVELOPE_MEDIA_TYPE)
+    return fail('unsupported-layer', source, layer.mediaType.slice(0, 200));
+  const fetched = await fetchLayer(context, layer, context.limits.maxEnvelopeBytes, source);
+  if (!fetched.ok) return fetched;
+  let envelope;
+  try {
+    envelope = parseDsse(fetched.value, {
+      input: `attestation ${layer.digest}`,
+      maxBytes: context.limits.maxEnvelopeBytes,
+    });
+  } catch (error) {
+    if (isBosunError(error)) return fail('payload-invalid', source, error.code);
+    throw error;
+  }
+  const keyIndex = context.keys.findIndex((key) => verifyDsse(envelope, key));
+  const key = context.keys[keyIndex];
+  if (key === undefined) return fail('signature-mismatch', source);
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return fail('statement-invalid', source, 'payloadType');
+  let statement;
+  try {
+    statement = parseStatement(envelope.payload, { input: `statement in ${layer.digest}` });
+  } catch (error) {
+    if (isBosunError(error)) return fail('statement-invalid', source, error.code);
+    throw error;
+  }
+  if (!wanted(statement.predicateType)) {
+    return claimed === undefined
+      ? undefined
+      : fail('predicate-type-mismatch', source, statement.predicateType.slice(0, 200));
+  }
+  const subject = subjectFor(statement, context.digest);
+  if (subject === undefined) return fail('digest-mismatch', source, firstSubjectDigest(statement));
+  return {
+    ok: true,
+    value: {
+      source,
+      keyIndex,
+      keyHint: key.hint,
+      statement,
+      subject,
+      payloadBytes: Buffer.from(envelope.payload),
+    },
+  };
+}
