@@ -35,3 +35,29 @@ export type { CdxBom, CdxComponent, CdxDependency, CdxVulnerability } from './sb
 export { toSpdx, type SpdxOptions } from './sbom/spdx.ts';
 export type { SpdxDocument, SpdxPackage, SpdxRelationship } from './sbom/spdx-types.ts';
 export { classifyLicense, normalizeLicenseExpression, type LicenseChoice } from './sbom/licenses.ts';
+export {
+  exitCodeForFindings,
+  filterFindings,
+  type FilterOptions,
+  type FilterResult,
+  type PkgType,
+} from './filter/filter-findings.ts';
+export {
+  DEFAULT_IGNORE_MAX_BYTES,
+  DEFAULT_IGNORE_MAX_RULES,
+  parseIgnoreFile,
+  ruleExpired,
+  type IgnoreFile,
+  type IgnoreFileOptions,
+  type IgnoreRule,
+} from './filter/ignore-file.ts';
+export {
+  DEFAULT_VEX_MAX_BYTES,
+  DEFAULT_VEX_MAX_STATEMENTS,
+  parseVex,
+  type VexDocument,
+  type VexOptions,
+  type VexProduct,
+  type VexStatement,
+  type VexStatus,
+} from './filter/vex.ts';
