@@ -24,6 +24,10 @@ describe('classifyLicense', () => {
     ['(MIT', { kind: 'name', name: '(MIT' }],
     ['MIT WITH LicenseRef-x', { kind: 'name', name: 'MIT WITH LicenseRef-x' }],
     ['public-domain', { kind: 'name', name: 'public-domain' }],
+    // Found by the property test: names of Object.prototype members are not license ids.
+    ['__proto__', { kind: 'name', name: '__proto__' }],
+    ['constructor', { kind: 'name', name: 'constructor' }],
+    ['MIT AND toString', { kind: 'name', name: 'MIT AND toString' }],
   ])('%s', (text, expected) => {
     expect(classifyLicense(text)).toEqual(expected);
   });
@@ -40,6 +44,8 @@ describe('normalizeLicenseExpression', () => {
 
   it('property: any string gives a string or undefined, and a result re-normalises to itself', () => {
     const word = fc.constantFrom(
+      '__proto__',
+      'hasOwnProperty',
       'MIT',
       'mit',
       'Apache-2.0',

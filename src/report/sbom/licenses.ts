@@ -3,7 +3,7 @@
  * expression (SPDX 2.3 Annex D), or a free-text name. The id list is the one the CycloneDX
  * library ships for the CycloneDX schema's license enum, so a BOM we call valid is valid there.
  */
-import { fixupSpdxId } from '@cyclonedx/cyclonedx-library/SPDX';
+import { fixupSpdxId, isSupportedSpdxId } from '@cyclonedx/cyclonedx-library/SPDX';
 
 export type LicenseChoice =
   | { readonly kind: 'id'; readonly id: string }
@@ -42,8 +42,11 @@ function tokenize(text: string): Token[] | undefined {
 function canonicalId(word: string): string | undefined {
   if (REF.test(word)) return word;
   const plus = word.endsWith('+');
-  const id = fixupSpdxId(plus ? word.slice(0, -1) : word);
-  return id === undefined ? undefined : plus ? `${id}+` : id;
+  // fixupSpdxId looks words up in a plain object: `__proto__` or `constructor` would return
+  // inherited members, so only a string that is itself a known id is accepted.
+  const id: unknown = fixupSpdxId(plus ? word.slice(0, -1) : word);
+  if (typeof id !== 'string' || !isSupportedSpdxId(id)) return undefined;
+  return plus ? `${id}+` : id;
 }
 
 /**
