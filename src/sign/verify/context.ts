@@ -59,11 +59,19 @@ export async function fetchLayer(
 
 const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** Go's `base64.StdEncoding.DecodeString` (padded standard alphabet); undefined when invalid or empty. */
+/**
+ * Go's `base64.StdEncoding.DecodeString`, which cosign uses on the signature annotation: padded
+ * standard alphabet, `\r` and `\n` skipped (some signers wrap the text); undefined when invalid or empty.
+ */
 export function decodeStdBase64(text: string | undefined): Buffer | undefined {
-  if (text === undefined || text.length === 0 || !STD_BASE64.test(text)) return undefined;
-  return Buffer.from(text, 'base64');
+  if (text === undefined || text.length > MAX_SIGNATURE_TEXT) return undefined;
+  const compact = text.replace(/[\r\n]/g, '');
+  if (compact.length === 0 || !STD_BASE64.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64');
 }
+
+// Far above any signature cosign accepts (RSA-4096 is 684 base64 characters).
+const MAX_SIGNATURE_TEXT = 64 * 1024;
 
 /**
  * The first required annotation missing from `signed` or holding another value, or undefined when
