@@ -26,12 +26,20 @@ export async function applyPolicy(
     resource,
     ...(options.exceptionFor === undefined && exceptions.length > 0
       ? {
-          exceptionFor: (p, rule, res) =>
-            findKyvernoException(exceptions, p, rule, {
-              resource: res,
-              operation: options.operation ?? 'CREATE',
-              ...(options.namespaceLabels === undefined ? {} : { namespaceLabels: options.namespaceLabels }),
-            }),
+          exceptionFor: (p, rule, res, data) =>
+            findKyvernoException(
+              exceptions,
+              p,
+              rule,
+              {
+                resource: res,
+                operation: options.operation ?? 'CREATE',
+                ...(options.namespaceLabels === undefined
+                  ? {}
+                  : { namespaceLabels: options.namespaceLabels }),
+              },
+              data,
+            ),
         }
       : {}),
   };

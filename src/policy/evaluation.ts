@@ -23,7 +23,12 @@ export interface EvaluationOptions {
     index: number,
   ) => Readonly<Record<string, JsonValue>> | undefined;
   /** Name of a PolicyException that exempts this rule for this resource, if any. */
-  readonly exceptionFor?: (policy: KyvernoPolicy, rule: string, resource: JsonObject) => string | undefined;
+  readonly exceptionFor?: (
+    policy: KyvernoPolicy,
+    rule: string,
+    resource: JsonObject,
+    data: JsonObject,
+  ) => string | undefined;
   /** Resolves cluster resources (ConfigMaps for context entries). */
   readonly lookupResource?: (
     apiVersion: string,

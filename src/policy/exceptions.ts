@@ -4,6 +4,7 @@ import { asArray, asObject, asString, type JsonObject } from './common/json.ts';
 import { blockMatches, type MatchRequest } from './kyverno/match.ts';
 import { wildcardMatch } from './common/wildcard.ts';
 import type { KyvernoPolicy } from './load/types.ts';
+import { evaluateConditions } from './kyverno/conditions.ts';
 
 /** The name of the first exception that exempts `rule` of `policy` for the request, if any. */
 export function findKyvernoException(
@@ -11,6 +12,7 @@ export function findKyvernoException(
   policy: KyvernoPolicy,
   rule: string,
   req: MatchRequest,
+  data?: JsonObject,
 ): string | undefined {
   const policyName = policy.namespace === undefined ? policy.name : `${policy.namespace}/${policy.name}`;
   for (const ex of exceptions) {
@@ -27,6 +29,13 @@ export function findKyvernoException(
     });
     if (!applies) continue;
     if (!blockMatches(asObject(spec['match']), req)) continue;
+    if (spec['conditions'] !== undefined && data !== undefined) {
+      try {
+        if (!evaluateConditions(spec['conditions'], data).result) continue;
+      } catch {
+        continue;
+      }
+    }
     const meta = asObject(ex['metadata']);
     const ns = asString(meta['namespace']);
     const name = asString(meta['name']) ?? '';

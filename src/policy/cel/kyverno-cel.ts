@@ -1,11 +1,20 @@
-import type { JsonObject } from '../common/json.ts';
+// validate.cel inside a Kyverno ClusterPolicy rule: CEL expressions (+ variables) on the resource.
+import { asArray, type JsonObject } from '../common/json.ts';
 import type { EvaluationOptions } from '../evaluation.ts';
 import type { RuleOutcome } from '../kyverno/engine.ts';
+import { buildActivation, runValidations, withVariables } from './validations.ts';
 
 export async function evaluateKyvernoCel(
-  _cel: JsonObject,
+  cel: JsonObject,
   _data: JsonObject,
-  _options: EvaluationOptions,
+  options: EvaluationOptions,
 ): Promise<RuleOutcome> {
-  return { status: 'error', message: 'validate.cel not implemented yet', unsupported: 'validate.cel' };
+  const activation = withVariables(buildActivation(options), asArray(cel['variables']));
+  const r = runValidations(asArray(cel['expressions']), activation);
+  if (r.status === 'no-match') return { status: 'skip', message: r.message };
+  return {
+    status: r.status,
+    message: r.message,
+    ...(r.unsupported === undefined ? {} : { unsupported: r.unsupported }),
+  };
 }

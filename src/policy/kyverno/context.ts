@@ -45,8 +45,24 @@ export function applyValues(
 ): JsonObject {
   if (values === undefined) return data;
   let out = data;
-  for (const [key, value] of Object.entries(values)) out = mergeIn(out, key.split('.'), value);
+  for (const [key, value] of Object.entries(values)) out = mergeIn(out, splitValueKey(key), value);
   return out;
+}
+
+/** Splits `a.b."c.d".e` on dots outside double quotes, dropping the quotes. */
+export function splitValueKey(key: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of key) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '.' && !quoted) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts;
 }
 
 export interface RequestContextInput {

@@ -11,6 +11,7 @@ import { queryJmesPath } from './jmespath.ts';
 import { substituteAll, substituteString } from './variables.ts';
 import { extractImages } from './images.ts';
 import { evaluateKyvernoCel } from '../cel/kyverno-cel.ts';
+import { buildActivation, checkMatchConditions } from '../cel/validations.ts';
 import { verifyImagesRule } from './verify-images.ts';
 import type { EvaluationOptions } from '../evaluation.ts';
 
@@ -24,6 +25,8 @@ export interface RuleOutcome {
   readonly message: string;
   readonly unsupported?: string;
   readonly patched?: JsonObject;
+  /** The variables document the rule saw (for exception conditions). */
+  readonly data?: JsonObject;
 }
 
 /** Evaluates a Kyverno policy on one resource. */
@@ -65,7 +68,10 @@ export async function applyKyvernoPolicy(
     if (outcome.patched !== undefined) patched = outcome.patched;
     let status = outcome.status;
     if (status === 'fail' && !policy.scored) status = 'warn';
-    const exception = options.exceptionFor?.(policy, rule.name, resource);
+    const exception =
+      outcome.data === undefined
+        ? undefined
+        : options.exceptionFor?.(policy, rule.name, resource, outcome.data);
     if (exception !== undefined && status !== 'error') {
       results.push({
         rule: rule.name,
@@ -111,14 +117,26 @@ async function evaluateRule(
   try {
     data = await loadContext(asArray(rule.raw['context']), data, values, options);
     const pre = evaluateConditions(rule.raw['preconditions'], data);
-    if (!pre.result) return { status: 'skip', message: 'preconditions not met' };
-    if (rule.type === 'verifyImages') return await verifyImagesRule(rule, data, resource, options);
+    if (!pre.result) return { status: 'skip', message: 'preconditions not met', data };
+    if (rule.type === 'verifyImages')
+      return { ...(await verifyImagesRule(rule, data, resource, options)), data };
     const validate = asObject(rule.raw['validate']);
-    if (isObject(validate['cel'])) return await evaluateKyvernoCel(validate['cel'], data, options);
-    return validateRule(rule, validate, data, options);
+    const celPre = asArray(rule.raw['celPreconditions']);
+    if (celPre.length > 0) {
+      const mc = checkMatchConditions(celPre, buildActivation(options));
+      if (mc !== undefined) {
+        if (mc.status === 'no-match') return { status: 'skip', message: 'cel preconditions not met', data };
+        return { status: 'error', message: mc.message, data };
+      }
+    }
+    if (isObject(validate['cel']))
+      return { ...(await evaluateKyvernoCel(validate['cel'], data, options)), data };
+    return { ...validateRule(rule, validate, data, options), data };
   } catch (e) {
     if (e instanceof RuleSkip) return { status: 'skip', message: e.message };
     if (e instanceof UnsupportedError) return { status: 'error', message: e.message, unsupported: e.message };
+    if ((e as Error).message.includes('is not supported by Bosun'))
+      return { status: 'error', message: (e as Error).message, unsupported: (e as Error).message };
     return { status: 'error', message: (e as Error).message };
   }
 }
@@ -224,29 +242,36 @@ function validateForeach(
       d = setIn(d, [`element${depth}`], element);
       d = setIn(d, [`elementIndex${depth}`], i);
       d = applyValues(d, options.foreachValuesFor?.(rule.name, i));
-      d = loadContextSync(asArray(foreach['context']), d);
-      const pre = evaluateConditions(foreach['preconditions'], d);
-      if (!pre.result) continue;
       let outcome: RuleOutcome;
-      if (Array.isArray(foreach['foreach'])) {
-        outcome = validateForeach(rule, validate, foreach['foreach'], d, options, depth + 1);
-      } else {
-        const scope = foreach['elementScope'];
-        const target =
-          scope === false
-            ? validationTarget(d)
-            : isObject(element) || scope === true
-              ? element
-              : validationTarget(d);
-        outcome = validateElement(rule, validate, foreach, d, target);
+      try {
+        d = loadContextSync(asArray(foreach['context']), d);
+        const pre = evaluateConditions(foreach['preconditions'], d);
+        if (!pre.result) continue;
+        if (Array.isArray(foreach['foreach'])) {
+          outcome = validateForeach(rule, validate, foreach['foreach'], d, options, depth + 1);
+        } else {
+          const scope = foreach['elementScope'];
+          if (scope === true && !isObject(element)) {
+            throw new Error('cannot use elementScope=true foreach rules for elements that are not maps');
+          }
+          const target =
+            scope === false
+              ? validationTarget(d)
+              : isObject(element) || scope === true
+                ? element
+                : validationTarget(d);
+          outcome = validateElement(rule, validate, foreach, d, target);
+        }
+      } catch (e) {
+        if (e instanceof UnsupportedError || (e as Error).message.includes('is not supported by Bosun'))
+          throw e;
+        outcome = { status: 'error', message: (e as Error).message };
       }
-      if (outcome.status === 'fail' || outcome.status === 'error') {
-        return {
-          ...outcome,
-          message:
-            outcome.status === 'fail' ? failMessage(validate, d, rule) || outcome.message : outcome.message,
-        };
-      }
+      // Kyverno ignores an element's error unless it is the last element of the list.
+      if (outcome.status === 'error' && i < elements.length - 1) continue;
+      if (outcome.status === 'fail')
+        return { ...outcome, message: failMessage(validate, d, rule) || outcome.message };
+      if (outcome.status === 'error') return outcome;
       if (outcome.status === 'pass') applied++;
     }
   }

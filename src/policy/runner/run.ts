@@ -169,14 +169,15 @@ function namespaceLabelsFor(suite: SuiteData, resource: JsonObject): Record<stri
 }
 
 function namespaceObjectFor(suite: SuiteData, resource: JsonObject): JsonObject | undefined {
-  const ns = metaOf(resource).namespace;
-  if (ns === '') return undefined;
+  if (resource['kind'] === 'Namespace') return undefined;
+  const ns = metaOf(resource).namespace || 'default';
   for (const r of [...suite.resources, ...suite.cluster])
     if (r['kind'] === 'Namespace' && metaOf(r).name === ns) return r;
   const labels = suite.values.namespaceLabels.get(ns);
   if (labels !== undefined)
     return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...labels } } };
-  return undefined;
+  // Like `kyverno test`, a namespace the test does not describe is an object with just its name.
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
 }
 
 async function evaluateSuite(suite: SuiteData, options: RunKyvernoTestsOptions): Promise<PolicyResponse[]> {
@@ -259,6 +260,23 @@ async function judge(
   };
   if (suite.unsupported !== undefined)
     return { ...base, actual: 'unsupported', verdict: 'unsupported', reason: suite.unsupported };
+  for (const key of ['jsonPayloads', 'envoyPayloads', 'httpPayloads']) {
+    if (suite.test.raw[key] !== undefined) {
+      return {
+        ...base,
+        actual: 'unsupported',
+        verdict: 'unsupported',
+        reason: `${key} (JSON-mode policies) are not evaluated by Bosun`,
+      };
+    }
+  }
+  const named = suite.loaded.policies.find((p) => p.name === entry.policy);
+  if (named !== undefined && named.kind === 'kyverno') {
+    const rules = named.rules.filter((r) => ruleMatches(entry, r.name));
+    if (rules.length > 0 && rules.every((r) => r.unsupported !== undefined)) {
+      return { ...base, actual: 'unsupported', verdict: 'unsupported', reason: rules[0]!.unsupported! };
+    }
+  }
   if (entry.generatedResource !== undefined || entry.cloneSourceResource !== undefined) {
     return {
       ...base,
@@ -294,13 +312,17 @@ async function judge(
   const statuses: string[] = [];
   let ok = true;
   let rows = 0;
+  const messages: string[] = [];
   for (const response of matching) {
     for (const rule of response.rules.filter((r) => ruleMatches(entry, r.rule))) {
       rows++;
       if (rule.unsupported !== undefined)
         return { ...base, actual: rule.status, verdict: 'unsupported', reason: rule.unsupported };
       statuses.push(rule.status);
-      if (rule.status !== entry.result) ok = false;
+      if (rule.status !== entry.result) {
+        ok = false;
+        messages.push(rule.message);
+      }
       if (entry.patchedResources !== undefined) {
         const expected = await readDocs(dirname(file), entry.patchedResources).catch(() => []);
         const actual = response.patchedResource ?? response.resource;
@@ -332,7 +354,7 @@ async function judge(
     ...base,
     actual,
     verdict: ok ? 'pass' : 'fail',
-    reason: ok ? 'ok' : `want ${entry.result}, got ${actual}`,
+    reason: ok ? 'ok' : `want ${entry.result}, got ${actual}: ${messages.join('; ')}`,
   };
 }
 

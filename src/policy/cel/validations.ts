@@ -1,0 +1,174 @@
+// Shared evaluation of CEL validation blocks: matchConditions, lazily evaluated variables,
+// validations with message / messageExpression.
+import { asArray, asObject, asString, type JsonObject, type JsonValue } from '../common/json.ts';
+import type { RuleStatus } from '../types.ts';
+import type { EvaluationOptions } from '../evaluation.ts';
+import {
+  evaluateCel,
+  GlobalContextLib,
+  NetworkLib,
+  ResourceLib,
+  UNSUPPORTED_MARK,
+  type CelHost,
+} from './env.ts';
+import { toCel } from './values.ts';
+import { resourceForKind } from './match-constraints.ts';
+
+export interface CelOutcome {
+  readonly status: RuleStatus | 'no-match';
+  readonly message: string;
+  readonly unsupported?: string;
+}
+
+function hostFor(options: EvaluationOptions): CelHost {
+  return {
+    getResource: (apiVersion, res, ns, name) => {
+      const kind = kindFromResource(res);
+      return options.lookupResource?.(apiVersion, kind, ns, name);
+    },
+    ...(options.globalContext === undefined ? {} : { globalContext: options.globalContext }),
+  };
+}
+
+function kindFromResource(res: string): string {
+  const known: Record<string, string> = {
+    configmaps: 'ConfigMap',
+    secrets: 'Secret',
+    namespaces: 'Namespace',
+    pods: 'Pod',
+    deployments: 'Deployment',
+    services: 'Service',
+  };
+  return known[res] ?? res;
+}
+
+/** The activation (variables) of an admission CEL evaluation. */
+export function buildActivation(
+  options: EvaluationOptions,
+  params: JsonValue | undefined = undefined,
+): Record<string, unknown> {
+  const resource = options.resource;
+  const operation = options.operation ?? 'CREATE';
+  const meta = asObject(resource['metadata']);
+  const apiVersion = asString(resource['apiVersion']) ?? '';
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
+  const kind = asString(resource['kind']) ?? '';
+  const request: JsonObject = {
+    operation,
+    name: asString(meta['name']) ?? '',
+    namespace: asString(meta['namespace']) ?? '',
+    kind: { group, version, kind },
+    resource: { group, version, resource: resourceForKind(kind) },
+    userInfo: { username: options.userInfo?.username ?? '', groups: [...(options.userInfo?.groups ?? [])] },
+    dryRun: false,
+  };
+  const host = hostFor(options);
+  return {
+    object: operation === 'DELETE' ? null : toCel(resource),
+    oldObject:
+      operation === 'DELETE'
+        ? toCel(resource)
+        : options.oldResource === undefined
+          ? null
+          : toCel(options.oldResource),
+    request: toCel(request),
+    namespaceObject: options.namespaceObject === undefined ? null : toCel(options.namespaceObject),
+    params: params === undefined ? null : toCel(params),
+    resource: new ResourceLib(host),
+    globalContext: new GlobalContextLib(host),
+    http: new NetworkLib('http'),
+    envoy: new NetworkLib('envoy'),
+    jwt: new NetworkLib('jwt'),
+    imageData: new NetworkLib('imageData'),
+  };
+}
+
+function errorOutcome(e: unknown, where: string): CelOutcome {
+  const msg = `${where}: ${(e as Error).message}`;
+  if (msg.includes(UNSUPPORTED_MARK)) return { status: 'error', message: msg, unsupported: msg };
+  return { status: 'error', message: msg };
+}
+
+/** Adds `variables` (lazy, memoised) to an activation. */
+export function withVariables(
+  activation: Record<string, unknown>,
+  variables: readonly JsonValue[],
+): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  const act = { ...activation, variables: vars };
+  for (const v of variables) {
+    const vo = asObject(v);
+    const name = asString(vo['name']) ?? '';
+    const expr = asString(vo['expression']) ?? '';
+    let done = false;
+    let value: unknown;
+    Object.defineProperty(vars, name, {
+      enumerable: true,
+      get: () => {
+        if (!done) {
+          value = evaluateCel(expr, act);
+          done = true;
+        }
+        return value;
+      },
+    });
+  }
+  return act;
+}
+
+/** All matchConditions hold (an error is an error outcome). */
+export function checkMatchConditions(
+  conditions: readonly JsonValue[],
+  activation: Record<string, unknown>,
+): CelOutcome | undefined {
+  for (const c of conditions) {
+    const co = asObject(c);
+    try {
+      if (evaluateCel(asString(co['expression']) ?? 'true', activation) !== true) {
+        return { status: 'no-match', message: `match condition ${asString(co['name']) ?? ''} not met` };
+      }
+    } catch (e) {
+      return errorOutcome(e, `matchCondition ${asString(co['name']) ?? ''}`);
+    }
+  }
+  return undefined;
+}
+
+/** Runs validations in order; the first false or erroring one decides. */
+export function runValidations(
+  validations: readonly JsonValue[],
+  activation: Record<string, unknown>,
+): CelOutcome {
+  for (const v of validations) {
+    const vo = asObject(v);
+    const expr = asString(vo['expression']) ?? '';
+    let result: unknown;
+    try {
+      result = evaluateCel(expr, activation);
+    } catch (e) {
+      return errorOutcome(e, `expression '${expr}'`);
+    }
+    if (result !== true) {
+      if (typeof result !== 'boolean')
+        return { status: 'error', message: `expression '${expr}' did not return a bool` };
+      let message = asString(vo['message']) ?? `failed expression: ${expr}`;
+      const me = asString(vo['messageExpression']);
+      if (me !== undefined) {
+        try {
+          const m = evaluateCel(me, activation);
+          if (typeof m === 'string' && m !== '') message = m;
+        } catch {
+          // Kubernetes falls back on `message` when messageExpression fails.
+        }
+      }
+      return { status: 'fail', message };
+    }
+  }
+  return { status: 'pass', message: 'validation passed' };
+}
+
+export function specList(spec: JsonObject, key: string): JsonValue[] {
+  return asArray(spec[key]);
+}
