@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isBosunError } from '../../util/errors.ts';
 import { mergeScopes, parseTokenResponse, repositoryScope } from './auth.ts';
 
 const context = { registry: 'r.example', operation: 'get token' };
@@ -36,4 +38,18 @@ describe('parseTokenResponse', () => {
       );
     },
   );
+
+  it('property: any text or JSON gives a usable token or REGISTRY_PROTOCOL', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.json({ maxDepth: 3 })), (text) => {
+        try {
+          const { token, expiresAt } = parseTokenResponse(text, 0, context);
+          expect(token.length > 0 && !/\s/.test(token) && expiresAt >= 54_000).toBe(true);
+        } catch (error) {
+          expect(isBosunError(error, 'REGISTRY_PROTOCOL')).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
 });
