@@ -61,3 +61,9 @@ export {
   type VexStatement,
   type VexStatus,
 } from './filter/vex.ts';
+export { SARIF_SCHEMA, formatSarif, toSarif, type SarifOptions } from './format/sarif.ts';
+export {
+  formatCycloneDxVulnerabilities,
+  toCycloneDxVulnerabilities,
+  vulnerabilitySource,
+} from './format/cyclonedx-vex.ts';
