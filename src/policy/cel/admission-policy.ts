@@ -1,7 +1,7 @@
 // Kubernetes ValidatingAdmissionPolicy with its bindings. Without a binding the policy's own
 // matchConstraints decide (as `kyverno test` does); with bindings, a resource no binding selects
 // is skipped. Parameters (paramKind) are not supported.
-import { asArray, asObject, isObject, type JsonObject } from '../common/json.ts';
+import { asArray, asObject, isObject } from '../common/json.ts';
 import type { EvaluationOptions } from '../evaluation.ts';
 import type { AdmissionPolicy, CelPolicy } from '../load/types.ts';
 import type { FailureAction, PolicyResponse } from '../types.ts';

@@ -158,7 +158,7 @@ function namespaceLabelsFor(suite: SuiteData, resource: JsonObject): Record<stri
   const ns = resource['kind'] === 'Namespace' ? metaOf(resource).name : metaOf(resource).namespace;
   const fromValues = suite.values.namespaceLabels.get(ns);
   if (fromValues !== undefined) return { ...fromValues };
-  for (const r of [...suite.resources, ...suite.cluster]) {
+  for (const r of [...suite.values.namespaces, ...suite.resources, ...suite.cluster]) {
     if (r['kind'] === 'Namespace' && metaOf(r).name === ns) {
       const labels: Record<string, string> = {};
       for (const [k, v] of Object.entries(asObject(asObject(r['metadata'])['labels']))) labels[k] = String(v);

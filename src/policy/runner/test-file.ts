@@ -100,6 +100,8 @@ export interface TestValues {
   readonly resources: ReadonlyMap<string, ReadonlyMap<string, Readonly<Record<string, JsonValue>>>>;
   readonly namespaceLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly subresources: readonly JsonObject[];
+  /** Namespace objects given by the values file (`namespaces:`). */
+  readonly namespaces: readonly JsonObject[];
 }
 
 export function parseValues(doc: JsonObject | undefined): TestValues {
@@ -107,7 +109,8 @@ export function parseValues(doc: JsonObject | undefined): TestValues {
   const foreach = new Map<string, Map<string, Record<string, JsonValue>>>();
   const resources = new Map<string, Map<string, Record<string, JsonValue>>>();
   const namespaceLabels = new Map<string, Record<string, string>>();
-  if (doc === undefined) return { global: {}, rules, foreach, resources, namespaceLabels, subresources: [] };
+  if (doc === undefined)
+    return { global: {}, rules, foreach, resources, namespaceLabels, subresources: [], namespaces: [] };
   for (const p of asArray(doc['policies'])) {
     const po = asObject(p);
     const name = asString(po['name']) ?? '';
@@ -143,5 +146,6 @@ export function parseValues(doc: JsonObject | undefined): TestValues {
     resources,
     namespaceLabels,
     subresources: asArray(doc['subresources']).map(asObject),
+    namespaces: asArray(doc['namespaces']).map(asObject),
   };
 }
