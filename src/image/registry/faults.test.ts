@@ -28,7 +28,7 @@ interface Fake {
   close(): Promise<void>;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse, seen: readonly Seen[]) => void | Promise<void>;
+type Handler = (req: IncomingMessage, res: ServerResponse, seen: readonly Seen[]) => unknown;
 
 const fakes: Fake[] = [];
 const clients: RegistryClient[] = [];
