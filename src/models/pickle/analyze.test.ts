@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { benignPickle, callPickle, op, pickleOf } from '../../../test/builders/models/pickle.ts';
 import { analyzePickle } from './analyze.ts';
-import { globalName } from './symbols.ts';
+import { globalName, renderUse, type UseRecord } from './symbols.ts';
 
 const names = (bytes: Uint8Array): string[] => analyzePickle(bytes).globals.map(globalName);
 const kinds = (bytes: Uint8Array): string[] => analyzePickle(bytes).anomalies.map((a) => a.kind);
@@ -90,7 +90,9 @@ describe('analyzePickle', () => {
     );
     const getattr = analyzePickle(bytes).globals[0];
     expect(getattr?.uses.length).toEqual(2);
-    expect(getattr?.uses[1]).toMatch(/^REDUCE @\d+ calls the result builtins\.getattr/);
+    expect(getattr && renderUse(getattr.uses[1] as UseRecord)).toMatch(
+      /^REDUCE @\d+ calls the result builtins\.getattr/,
+    );
   });
 
   it('keeps what was seen before an error', () => {

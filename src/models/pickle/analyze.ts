@@ -6,12 +6,14 @@ import type { FindingKind, Severity } from '../types.ts';
 import { HIGHEST_PROTOCOL, OP, OPCODE_NAME, OPCODE_PROTOCOL } from './opcodes.ts';
 import { decodeRawUnicodeEscape, decodeStringEscape, parseTextInt } from './text.ts';
 import {
+  LazyStr,
   OBJ,
   SCALAR,
   globalName,
   renderArgs,
   renderSym,
   rootGlobal,
+  MAX_USES,
   type CallRecord,
   type GlobalRef,
   type Sym,
@@ -48,7 +50,8 @@ export interface PickleAnalysis {
   readonly end: number;
   readonly protocol: number;
   readonly globals: readonly GlobalRef[];
-  readonly calls: readonly CallRecord[];
+  /** Number of calls (REDUCE, INST, OBJ, NEWOBJ, NEWOBJ_EX). */
+  readonly callCount: number;
   readonly anomalies: readonly PickleAnomaly[];
   readonly nested: readonly NestedPayload[];
   /** Pickles embedded inline by joblib for object arrays. */
@@ -74,6 +77,20 @@ const MAX_INLINE_DEPTH = 4;
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
+/** UTF-8 text of buf[start, end): short ASCII strings (keys, names) without a TextDecoder call. */
+function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
+  if (end - start <= 48) {
+    let out = '';
+    for (let i = start; i < end; i++) {
+      const c = buf[i] as number;
+      if (c >= 0x80) return utf8.decode(buf.subarray(start, end));
+      out += String.fromCharCode(c);
+    }
+    return out;
+  }
+  return utf8.decode(buf.subarray(start, end));
+}
+
 /** Walks one pickle starting at `start` until STOP or the first error. Never throws on bad input. */
 export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): PickleAnalysis {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -82,7 +99,10 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
   const marks: number[] = [];
   const memo = new Map<number, Sym>();
   const globals: GlobalRef[] = [];
-  const calls: CallRecord[] = [];
+  // Calls whose result may not be used yet; compacted now and then so used results are collected.
+  let pending: CallRecord[] = [];
+  let callCount = 0;
+  let compactAt = 65536;
   const anomalies: PickleAnomaly[] = [];
   const nested: NestedPayload[] = [];
   const inline: PickleAnalysis[] = [];
@@ -134,6 +154,11 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     // Anything past 2^53 cannot fit in the input anyway; keep it huge so bounds checks fail.
     return hi >= 0x200000 ? Number.MAX_SAFE_INTEGER : hi * 0x100000000 + lo;
   };
+  const lazyText = (n: number): Sym => {
+    need(n);
+    pos += n;
+    return new LazyStr(buf, pos - n, pos);
+  };
   const take = (n: number): Uint8Array => {
     need(n);
     const out = buf.subarray(pos, pos + n);
@@ -150,9 +175,9 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
   const utf8Line = (): string => {
     const nl = buf.indexOf(0x0a, pos);
     if (nl < 0) throw new WalkError('pickle data was truncated (no newline)', opStart, true);
-    const text = utf8.decode(buf.subarray(pos, nl));
+    const value = decodeUtf8(buf, pos, nl);
     pos = nl + 1;
-    return text;
+    return value;
   };
   const fence = (): number => (marks.length > 0 ? (marks[marks.length - 1] as number) : 0);
   const pop = (): Sym => {
@@ -183,16 +208,29 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
   };
   const str = (v: string): Sym => ({ t: 'str', v });
 
+  const interned = new Map<string, Sym>();
   const pushGlobal = (module: string, name: string, opcode: string): void => {
-    const g: GlobalRef = { module, name, offset: opStart, opcode, uses: [] };
-    globals.push(g);
-    stack.push({ t: 'global', g });
+    const key = `${module}\n${name}`;
+    let sym = interned.get(key);
+    if (sym === undefined) {
+      const full = `${module}.${name}`;
+      const special = PURE_BYTES_HELPERS.has(full) || NESTED_LOADERS.has(full) || isJoblibArrayWrapper(full);
+      const g: GlobalRef = { module, name, full, offset: opStart, opcode, count: 0, uses: [], special };
+      globals.push(g);
+      sym = { t: 'global', g };
+      interned.set(key, sym);
+    }
+    if (sym.t === 'global') sym.g.count++;
+    stack.push(sym);
+  };
+  const addUse = (g: GlobalRef, use: GlobalRef['uses'][number]): void => {
+    if (g.uses.length < MAX_USES) g.uses.push(use);
   };
 
   const mutate = (target: Sym, what: string, items: readonly Sym[]): void => {
     for (const item of items) use(item);
     if (target.t === 'global') {
-      target.g.uses.push(`${what} @${opStart} mutates the imported object`);
+      addUse(target.g, { kind: 'note', op: what, offset: opStart, note: 'mutates the imported object' });
       anomaly({
         kind: 'global-mutation',
         offset: opStart,
@@ -218,17 +256,19 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     use(callee);
     for (const arg of args) use(arg);
     const record: CallRecord = { offset: opStart, op, callee, args, used: false };
-    calls.push(record);
+    pending.push(record);
+    callCount++;
+    if (pending.length >= compactAt) {
+      pending = pending.filter((r) => !r.used);
+      compactAt = Math.max(65536, pending.length * 2);
+    }
     const root = rootGlobal(callee);
     if (root) {
       const direct = callee.t === 'global';
-      root.uses.push(
-        direct
-          ? `${op} @${opStart} ${globalName(root)}(${renderArgs(args)})`
-          : `${op} @${opStart} calls the result ${renderSym(callee)}(${renderArgs(args)})`,
-      );
-      if (direct) {
-        const name = globalName(root);
+      if (root.uses.length < MAX_USES)
+        addUse(root, { kind: 'call', op, offset: opStart, direct, callee, args });
+      if (direct && root.special) {
+        const name = root.full;
         const helper = PURE_BYTES_HELPERS.get(name);
         if (helper) record.value = helper(args);
         if (NESTED_LOADERS.has(name)) {
@@ -256,7 +296,13 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     if (target.t === 'call') {
       target.c.state = state;
       const root = rootGlobal(target);
-      if (root) root.uses.push(`BUILD @${opStart} sets state (__setstate__ or __dict__ update)`);
+      if (root)
+        addUse(root, {
+          kind: 'note',
+          op: 'BUILD',
+          offset: opStart,
+          note: 'sets state (__setstate__ or __dict__ update)',
+        });
       if (inlineDepth < MAX_INLINE_DEPTH && root && isJoblibArrayWrapper(globalName(root)))
         joblibArray(target.c);
     } else {
@@ -360,13 +406,13 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
           break;
         }
         case OP.BININT:
-          stack.push({ t: 'int', v: i32() });
+          stack.push(intSym(i32()));
           break;
         case OP.BININT1:
-          stack.push({ t: 'int', v: u8() });
+          stack.push(intSym(u8()));
           break;
         case OP.BININT2:
-          stack.push({ t: 'int', v: u16() });
+          stack.push(intSym(u16()));
           break;
         case OP.LONG1: {
           const n = u8();
@@ -412,13 +458,13 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
           stack.push(str(decodeRawUnicodeEscape(line())));
           break;
         case OP.BINUNICODE:
-          stack.push(str(utf8.decode(take(u32()))));
+          stack.push(lazyText(u32()));
           break;
         case OP.SHORT_BINUNICODE:
-          stack.push(str(utf8.decode(take(u8()))));
+          stack.push(lazyText(u8()));
           break;
         case OP.BINUNICODE8:
-          stack.push(str(utf8.decode(take(u64()))));
+          stack.push(lazyText(u64()));
           break;
         case OP.BINBYTES:
           stack.push({ t: 'bytes', data: take(u32()) });
@@ -455,10 +501,12 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
         case OP.TUPLE1:
         case OP.TUPLE2:
         case OP.TUPLE3: {
-          const n = code - OP.TUPLE1 + 1;
-          const items: Sym[] = [];
-          for (let i = 0; i < n; i++) items.unshift(pop());
-          stack.push({ t: 'tuple', items });
+          const c = pop();
+          if (code === OP.TUPLE1) stack.push({ t: 'tuple', items: [c] });
+          else {
+            const b = pop();
+            stack.push({ t: 'tuple', items: code === OP.TUPLE2 ? [b, c] : [pop(), b, c] });
+          }
           break;
         }
         case OP.EMPTY_LIST:
@@ -682,7 +730,7 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     });
   }
   if (stopped) {
-    for (const record of calls) {
+    for (const record of pending) {
       if (record.used) continue;
       const root = rootGlobal(record.callee);
       anomaly({
@@ -701,7 +749,7 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     end: error ? error.offset : pos,
     protocol,
     globals,
-    calls,
+    callCount,
     anomalies,
     nested,
     inline,
@@ -709,6 +757,12 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     opCount,
     startsWithProto: buf[start] === OP.PROTO,
   };
+}
+
+const SMALL_INTS: readonly Sym[] = Array.from({ length: 1024 }, (_, v) => ({ t: 'int', v }) as const);
+
+function intSym(v: number): Sym {
+  return v >= 0 && v < 1024 ? (SMALL_INTS[v] as Sym) : { t: 'int', v };
 }
 
 function setEntry(target: Sym, key: Sym, value: Sym): void {

@@ -4,7 +4,7 @@ import type { ModelFormat } from '../types.ts';
 import { child, emit, type Location, type ScanContext } from '../scan/context.ts';
 import type { PickleAnalysis } from './analyze.ts';
 import { classifyGlobal } from './classify.ts';
-import { globalName } from './symbols.ts';
+import { globalName, renderUse } from './symbols.ts';
 
 export type NestedScanner = (loc: Location, bytes: Uint8Array) => Promise<void>;
 
@@ -17,19 +17,10 @@ export async function reportPickle(
   analysis: PickleAnalysis,
   scanNested: NestedScanner,
 ): Promise<void> {
-  const byName = new Map<
-    string,
-    { first: PickleAnalysis['globals'][number]; count: number; uses: string[] }
-  >();
-  for (const g of analysis.globals) {
-    const key = globalName(g);
-    const entry = byName.get(key);
-    if (entry) {
-      entry.count++;
-      if (entry.uses.length < MAX_CHAIN) entry.uses.push(...g.uses.slice(0, MAX_CHAIN - entry.uses.length));
-    } else byName.set(key, { first: g, count: 1, uses: g.uses.slice(0, MAX_CHAIN) });
-  }
-  for (const [name, { first, count, uses }] of byName) {
+  for (const first of analysis.globals) {
+    const name = globalName(first);
+    const count = first.count;
+    const uses = first.uses.slice(0, MAX_CHAIN).map(renderUse);
     const verdict = classifyGlobal(first.module, first.name, ctx.allow);
     if (verdict.verdict === 'safe') continue;
     const dangerous = verdict.verdict === 'dangerous';

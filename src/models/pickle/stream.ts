@@ -13,6 +13,7 @@ import { globalName } from './symbols.ts';
 const TORCH_LEGACY_MAGIC = [0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 const LEGACY_PICKLES = 5;
 const FIRST_CHUNK = 16 * 1024 * 1024;
+const HEAD_BYTES = 64 * 1024;
 
 export type PickleMode = 'strong' | 'probe';
 
@@ -76,18 +77,21 @@ export async function scanPickleStream(
   polyglot = false,
 ): Promise<PickleStreamResult> {
   const max = ctx.limits.maxPickleBytes;
-  let chunk = Math.min(source.size, FIRST_CHUNK, max);
-  let buf = head && head.length >= chunk ? head.subarray(0, chunk) : await source.read(0, chunk);
+  // Start from the head the caller already read; read further only while a pickle needs it.
+  let buf = head ?? (await source.read(0, Math.min(source.size, HEAD_BYTES)));
+  if (buf.length > max) buf = buf.subarray(0, max);
   let result = plan(buf, source.size);
-  const first = result.analyses[0];
-  // For bytes that already have another format's magic, only imports make them a pickle worth reporting.
-  const accepted = first !== undefined && (polyglot ? importable(first) : looksLikePickle(first));
-  if (mode === 'probe' && !accepted) return { isPickle: false };
-  while (result.truncated && chunk < source.size && chunk < max) {
-    chunk = Math.min(source.size, chunk * 4, max);
-    buf = await source.read(0, chunk);
+  const accepted = (a: PickleAnalysis | undefined): boolean =>
+    a !== undefined && (polyglot ? importable(a) : looksLikePickle(a));
+  const undecided = (a: PickleAnalysis | undefined): boolean =>
+    a?.error?.truncated === true && buf.length < source.size && buf.length < max;
+  if (mode === 'probe' && !accepted(result.analyses[0]) && !undecided(result.analyses[0]))
+    return { isPickle: false };
+  while (result.truncated && buf.length < source.size && buf.length < max) {
+    buf = await source.read(0, Math.min(source.size, Math.max(buf.length * 4, FIRST_CHUNK), max));
     result = plan(buf, source.size);
   }
+  if (mode === 'probe' && !accepted(result.analyses[0])) return { isPickle: false };
   const joblib = result.analyses.some((a) => a.globals.some((g) => isJoblibArrayWrapper(globalName(g))));
   const format: ModelFormat = result.legacy ? 'torch-legacy' : joblib ? 'joblib' : 'pickle';
   ctx.formats.add(format);

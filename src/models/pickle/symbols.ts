@@ -1,13 +1,39 @@
 // Symbolic values on the pickle stack: enough to resolve callables and follow call chains,
 // never the objects themselves (nothing is evaluated).
 
+/** One import, interned per `module.name` in a pickle: first offset and opcode, how often, how used. */
 export interface GlobalRef {
   readonly module: string;
   readonly name: string;
+  /** `module.name`, computed once. */
+  readonly full: string;
   readonly offset: number;
   readonly opcode: string;
-  /** Calls and mutations applied to this callable (or to results derived from it), for the call chain. */
-  readonly uses: string[];
+  count: number;
+  /** A nested loader, bytes helper or joblib wrapper: the walker looks closer at its calls. */
+  readonly special: boolean;
+  /** Calls and mutations applied to this callable or to results derived from it (first few), rendered lazily. */
+  readonly uses: UseRecord[];
+}
+
+export type UseRecord =
+  | {
+      readonly kind: 'call';
+      readonly op: string;
+      readonly offset: number;
+      readonly direct: boolean;
+      readonly callee: Sym;
+      readonly args: readonly Sym[];
+    }
+  | { readonly kind: 'note'; readonly op: string; readonly offset: number; readonly note: string };
+
+export const MAX_USES = 8;
+
+export function renderUse(use: UseRecord): string {
+  if (use.kind === 'note') return `${use.op} @${use.offset} ${use.note}`;
+  return use.direct
+    ? `${use.op} @${use.offset} ${renderSym(use.callee)}(${renderArgs(use.args)})`
+    : `${use.op} @${use.offset} calls the result ${renderSym(use.callee)}(${renderArgs(use.args)})`;
 }
 
 export interface CallRecord {
@@ -24,6 +50,7 @@ export interface CallRecord {
 
 export type Sym =
   | { readonly t: 'str'; readonly v: string }
+  | LazyStr
   | { readonly t: 'bytes'; readonly data: Uint8Array }
   | { readonly t: 'int'; readonly v: number }
   | { readonly t: 'scalar' }
@@ -32,6 +59,26 @@ export type Sym =
   | { readonly t: 'tuple'; readonly items: readonly Sym[] }
   | { readonly t: 'dict'; readonly entries: Map<string, Sym> }
   | { readonly t: 'obj' };
+
+/** A string decoded only when something reads it (most pickle strings are never needed). */
+export class LazyStr {
+  readonly t = 'str';
+  private readonly buf: Uint8Array;
+  private readonly start: number;
+  private readonly end: number;
+  private decoded: string | undefined;
+  constructor(buf: Uint8Array, start: number, end: number) {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+  }
+  get v(): string {
+    this.decoded ??= utf8.decode(this.buf.subarray(this.start, this.end));
+    return this.decoded;
+  }
+}
+
+const utf8 = new TextDecoder('utf-8');
 
 export const SCALAR: Sym = { t: 'scalar' };
 export const OBJ: Sym = { t: 'obj' };
@@ -48,7 +95,7 @@ export function rootGlobal(sym: Sym): GlobalRef | undefined {
 }
 
 export function globalName(g: GlobalRef): string {
-  return `${g.module}.${g.name}`;
+  return g.full;
 }
 
 /** Short, printable rendering of a symbolic value for call chains. */

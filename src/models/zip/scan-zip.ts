@@ -9,6 +9,8 @@ import { analyzePickle } from '../pickle/analyze.ts';
 import { findHiddenMembers, readLocalHeader, type ZipDirectory, type ZipEntry } from './read.ts';
 
 const SNIFF_BYTES = 64 * 1024;
+/** Tensor storages are never unpickled by torch: a short look for embedded imports is enough. */
+const STORAGE_SNIFF_BYTES = 4 * 1024;
 const SMALL_MEMBER = 1024 * 1024;
 const HIDDEN_SEARCH_LIMIT = 64 * 1024 * 1024;
 const IDENTIFIER_PATH = /^[A-Za-z_][\w.]*$/;
@@ -198,7 +200,7 @@ async function scanMemberData(
   let data: Uint8Array;
   if (codec === 'stored') {
     if (!pickle && compressedSize > SMALL_MEMBER) {
-      const head = await source.read(dataOffset, SNIFF_BYTES);
+      const head = await source.read(dataOffset, storage ? STORAGE_SNIFF_BYTES : SNIFF_BYTES);
       if (!headIsInteresting(head, storage)) return;
     }
     if (compressedSize > max) {

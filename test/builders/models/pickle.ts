@@ -48,6 +48,10 @@ function i32(n: number): number[] {
 }
 
 export function pickleOf(...parts: Uint8Array[]): Uint8Array {
+  return concatParts(parts);
+}
+
+function concatParts(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -62,18 +66,21 @@ export function callPickle(module: string, name: string, arg = 'id'): Uint8Array
   return pickleOf(op.proto(2), op.global(module, name), op.str(arg), op.tuple1, op.reduce, op.stop);
 }
 
-/** A benign state-dict-like pickle of `n` entries (for throughput and fuzz seeds). */
+/** A benign state-dict-like pickle of `n` entries, globals memoised as torch writes them. */
 export function benignPickle(n: number): Uint8Array {
   const parts: Uint8Array[] = [
     op.proto(4),
     op.global('collections', 'OrderedDict'),
     op.emptyTuple,
     op.reduce,
+    op.global('torch._utils', '_rebuild_tensor_v2'),
+    op.binput(1),
+    op.pop,
   ];
   for (let i = 0; i < n; i++) {
     parts.push(
       op.str(`layer.${i}.weight`),
-      op.global('torch._utils', '_rebuild_tensor_v2'),
+      op.binget(1),
       op.mark,
       op.str('storage'),
       op.int(i),
@@ -85,5 +92,5 @@ export function benignPickle(n: number): Uint8Array {
     );
   }
   parts.push(op.stop);
-  return pickleOf(...parts);
+  return concatParts(parts);
 }
