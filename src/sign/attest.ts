@@ -4,6 +4,7 @@
  * referrer (bundle format, cosign v3).
  */
 import type { ImageReference, RegistryClient } from '../image/index.ts';
+import { BosunError } from '../util/errors.ts';
 import { createDsseBundle } from './bundle.ts';
 import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeDsse, signDsse } from './dsse.ts';
 import { buildCosignAttestation, buildStatement } from './in-toto.ts';
@@ -51,7 +52,9 @@ export interface AttestImageResult {
 export async function attestImage(options: AttestImageOptions): Promise<AttestImageResult> {
   const { client, key, signal } = options;
   const format = options.format ?? 'bundle';
-  const target = await resolveTarget(options.reference, client, signal);
+  const target = await resolveTarget(options.reference, client, signal === undefined ? {} : { signal });
+  const subject = target.descriptor;
+  if (subject === undefined) throw new BosunError('INTERNAL', 'resolveTarget returned no descriptor');
   const location = storageLocation(target.image, client, options);
   const now = (options.now ?? (() => new Date()))();
   const statement = buildCosignAttestation({
@@ -101,7 +104,7 @@ export async function attestImage(options: AttestImageOptions): Promise<AttestIm
     }
     case 'bundle': {
       const bundle = createDsseBundle(key, IN_TOTO_PAYLOAD_TYPE, statementBytes);
-      const result = await attachBundle(location, target.descriptor, bundle, predicateType, {
+      const result = await attachBundle(location, subject, bundle, predicateType, {
         created: rfc3339(now),
         ...withSignal,
       });

@@ -65,7 +65,9 @@ export interface SignImageResult {
 export async function signImage(options: SignImageOptions): Promise<SignImageResult> {
   const { client, key, signal } = options;
   const format = options.format ?? 'bundle';
-  const target = await resolveTarget(options.reference, client, signal);
+  const target = await resolveTarget(options.reference, client, signal === undefined ? {} : { signal });
+  const subject = target.descriptor;
+  if (subject === undefined) throw new BosunError('INTERNAL', 'resolveTarget returned no descriptor');
   const location = storageLocation(target.image, client, options);
   const annotations = options.annotations ?? {};
   const created = rfc3339((options.now ?? (() => new Date()))());
@@ -110,7 +112,7 @@ export async function signImage(options: SignImageOptions): Promise<SignImageRes
       }
       const statement = buildStatement(buildCosignSignStatement(target.digest, annotations));
       const bundle = createDsseBundle(key, IN_TOTO_PAYLOAD_TYPE, statement);
-      const result = await attachBundle(location, target.descriptor, bundle, PREDICATE_TYPES.sign, {
+      const result = await attachBundle(location, subject, bundle, PREDICATE_TYPES.sign, {
         created,
         ...(signal === undefined ? {} : { signal }),
       });

@@ -49,4 +49,4 @@ export {
   type ReferrerInspection,
   type StoredBundle,
 } from './bundle-store.ts';
-export { resolveTarget, type ResolvedTarget } from './resolve.ts';
+export { resolveTarget, type ResolvedTarget, type ResolveTargetOptions } from './resolve.ts';

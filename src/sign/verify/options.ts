@@ -43,7 +43,10 @@ export async function prepare(options: VerifyCommonOptions): Promise<Prepared> {
       details: { input: 'formats' },
     });
   }
-  const target = await resolveTarget(options.reference, options.client, options.signal);
+  const target = await resolveTarget(options.reference, options.client, {
+    lookup: 'tags',
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   const location = storageLocation(target.image, options.client, options);
   return {
     target,
