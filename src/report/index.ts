@@ -67,3 +67,4 @@ export {
   toCycloneDxVulnerabilities,
   vulnerabilitySource,
 } from './format/cyclonedx-vex.ts';
+export { escapeHtml, formatHtml } from './format/html.ts';
