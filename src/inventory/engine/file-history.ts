@@ -51,6 +51,38 @@ export function packageKey(pkg: { readonly purl: string }): string {
   return pkg.purl;
 }
 
+/**
+ * Entry types replayed whatever their path: directories and symlinks (a later file may land
+ * through a symlinked parent), deletions, and hard links (whose targets are kept too).
+ */
+const KEEP_ALWAYS: ReadonlySet<RecordEntry['type']> = new Set([
+  'dir',
+  'symlink',
+  'hardlink',
+  'whiteout',
+  'opaque',
+]);
+
+/**
+ * Regular files matter only where a result was recorded, on the way to one (a file replacing
+ * a directory), or as a hard link's target; the rest (most of an image) is not replayed.
+ */
+function relevantPaths(layers: readonly HistoryLayer[], analyzed: Iterable<string>): Set<string> {
+  const relevant = new Set<string>();
+  const addWithParents = (path: string): void => {
+    for (let end = path.length; end > 0; end = path.lastIndexOf('/', end - 1)) {
+      const prefix = path.slice(0, end);
+      if (relevant.has(prefix)) return;
+      relevant.add(prefix);
+    }
+  };
+  for (const path of analyzed) addWithParents(path);
+  for (const { record } of layers)
+    for (const entry of record.entries)
+      if (entry.type === 'hardlink' && entry.linkTarget !== undefined) addWithParents(entry.linkTarget);
+  return relevant;
+}
+
 export function buildFileHistory(layers: readonly HistoryLayer[]): FileHistory {
   // path → layer position → results for that file in that layer.
   const resultsAt = new Map<string, Map<number, FileResult[]>>();
@@ -67,6 +99,7 @@ export function buildFileHistory(layers: readonly HistoryLayer[]): FileHistory {
   const multi = [...resultsAt].filter(([, byLayer]) => byLayer.size > 1).map(([path]) => path);
   const states = new Map<string, (number | undefined)[]>(multi.map((path) => [path, []]));
 
+  const relevant = relevantPaths(layers, resultsAt.keys());
   const fs = new MergedFilesystem();
   const versionOf = (path: string): number | undefined => {
     const entry = fs.get(path) ?? fs.resolvePath(path, { followFinal: false })?.entry;
@@ -79,7 +112,8 @@ export function buildFileHistory(layers: readonly HistoryLayer[]): FileHistory {
       ...(digest === undefined ? {} : { digest }),
       ...(diffId === undefined ? {} : { diffId }),
     };
-    for (const entry of record.entries) fs.add(ref, layerEntry(entry));
+    for (const entry of record.entries)
+      if (KEEP_ALWAYS.has(entry.type) || relevant.has(entry.path)) fs.add(ref, layerEntry(entry));
     for (const path of multi) states.get(path)?.push(versionOf(path));
   });
 

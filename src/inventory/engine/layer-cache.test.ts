@@ -14,7 +14,14 @@ import {
   serializeLayer,
   writeCachedLayer,
 } from './layer-cache.ts';
-import { decodeEntries, encodeEntries, type LayerRecord, type RecordEntry } from './layer-record.ts';
+import {
+  decodeEntries,
+  encodeEntries,
+  packPaths,
+  unpackPaths,
+  type LayerRecord,
+  type RecordEntry,
+} from './layer-record.ts';
 
 const DIFF_ID = `sha256:${'a'.repeat(64)}`;
 const KEY = layerCacheKey(DIFF_ID, analyzers, 1024);
@@ -50,6 +57,7 @@ const RECORD: LayerRecord = {
           },
         ],
         issues: [],
+        ownedFiles: ['usr/bin/dash', 'usr/bin/sh', 'usr/share/doc/dash/copyright'],
         facts: [{ kind: 'dpkg-status-d' }],
         kind: 'installed',
       },
@@ -89,6 +97,17 @@ describe('layer record entries', () => {
     );
   });
 
+  it('packed path lists round-trip any newline-free paths', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 30 }).filter((p) => !p.includes('\n'))), (paths) => {
+        expect(unpackPaths(packPaths(paths))).toEqual(paths);
+      }),
+    );
+    expect(packPaths(['usr/bin/a', 'usr/bin/b'])).toBe('0 usr/bin/a\n8 b');
+    expect(unpackPaths('9 x')).toBeUndefined();
+    expect(unpackPaths('-1 x')).toBeUndefined();
+  });
+
   it('front coding shares prefixes', () => {
     expect(
       encodeEntries([
@@ -106,6 +125,7 @@ describe('layer record entries', () => {
 describe('layer cache files', () => {
   it('serialises and parses a record back exactly', () => {
     const text = serializeLayer(RECORD, KEY, DIFF_ID, analyzers);
+    expect(text).toContain('"ownedFilesPacked":"0 usr/bin/dash\\n8 sh\\n4 share/doc/dash/copyright"');
     expect(parseCachedLayer(text, KEY, DIFF_ID)).toEqual(RECORD);
     expect(parseCachedLayer(text, KEY, `sha256:${'b'.repeat(64)}`)).toBeUndefined();
   });

@@ -11,7 +11,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Analyzer } from '../analyzer.ts';
-import { decodeEntries, encodeEntries, type LayerRecord } from './layer-record.ts';
+import {
+  decodeEntries,
+  encodeEntries,
+  packPaths,
+  unpackPaths,
+  type FileResult,
+  type LayerRecord,
+} from './layer-record.ts';
 import { isFileResult, isIssue } from './validate-record.ts';
 
 /** Bumped whenever the record format or the engine's per-layer output changes. */
@@ -115,8 +122,32 @@ export function parseCachedLayer(text: string, key: string, diffId: string): Lay
   const { entries: rawEntries, results, issues } = doc;
   if (!Array.isArray(rawEntries) || !Array.isArray(results) || !Array.isArray(issues)) return undefined;
   const entries = decodeEntries(rawEntries);
-  if (entries === undefined || !results.every(isFileResult) || !issues.every(isIssue)) return undefined;
-  return { diffId, entries, results, issues, uncompressedBytes: bytes };
+  if (entries === undefined || !issues.every(isIssue)) return undefined;
+  const unpacked: FileResult[] = [];
+  for (const item of results) {
+    const result = unpackOwned(item);
+    if (result === undefined || !isFileResult(result)) return undefined;
+    unpacked.push(result);
+  }
+  return { diffId, entries, results: unpacked, issues, uncompressedBytes: bytes };
+}
+
+/** Owned-file lists are stored packed (see `packPaths`); anything else passes through to validation. */
+function unpackOwned(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null) return item;
+  const result = (item as { result?: unknown }).result;
+  if (typeof result !== 'object' || result === null || !('ownedFilesPacked' in result)) return item;
+  const { ownedFilesPacked, ...rest } = result as { ownedFilesPacked: unknown };
+  if (typeof ownedFilesPacked !== 'string' || 'ownedFiles' in rest) return undefined;
+  const ownedFiles = unpackPaths(ownedFilesPacked);
+  return ownedFiles === undefined ? undefined : { ...item, result: { ...rest, ownedFiles } };
+}
+
+function packOwned(file: FileResult): unknown {
+  const owned = file.result.ownedFiles;
+  if (owned === undefined || owned.length === 0 || owned.some((path) => path.includes('\n'))) return file;
+  const { ownedFiles: _owned, ...rest } = file.result;
+  return { ...file, result: { ...rest, ownedFilesPacked: packPaths(owned) } };
 }
 
 /** The file text for a record. */
@@ -134,7 +165,7 @@ export function serializeLayer(
     analyzers: analyzerSet(analyzers),
     uncompressedBytes: record.uncompressedBytes,
     entries: encodeEntries(record.entries),
-    results: record.results,
+    results: record.results.map(packOwned),
     issues: record.issues,
   });
 }

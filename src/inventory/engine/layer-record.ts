@@ -88,6 +88,42 @@ export function decodeEntries(items: readonly unknown[]): RecordEntry[] | undefi
   return out;
 }
 
+/**
+ * A list of paths front-coded into one string (`<shared prefix length, base 36> <rest>` per line):
+ * dpkg file lists are sorted, so a Debian root's ~150k owned paths pack ~4x smaller, and one
+ * string parses far faster than as many JSON strings. Paths never contain a newline here (the
+ * lists are newline-separated files themselves).
+ */
+export function packPaths(paths: readonly string[]): string {
+  let previous = '';
+  const lines: string[] = [];
+  for (const path of paths) {
+    const max = Math.min(previous.length, path.length);
+    let shared = 0;
+    while (shared < max && previous.charCodeAt(shared) === path.charCodeAt(shared)) shared++;
+    lines.push(`${shared.toString(36)} ${path.slice(shared)}`);
+    previous = path;
+  }
+  return lines.join('\n');
+}
+
+/** The inverse of `packPaths`; `undefined` when malformed. */
+export function unpackPaths(packed: string): string[] | undefined {
+  if (packed === '') return [];
+  const out: string[] = [];
+  let previous = '';
+  for (const line of packed.split('\n')) {
+    const space = line.indexOf(' ');
+    const prefix = line.slice(0, space);
+    if (space < 1 || space > 4 || !/^[0-9a-z]+$/.test(prefix)) return undefined;
+    const shared = parseInt(prefix, 36);
+    if (shared > previous.length) return undefined;
+    previous = previous.slice(0, shared) + line.slice(space + 1);
+    out.push(previous);
+  }
+  return out;
+}
+
 /** True when the result carries nothing (it is then not recorded). */
 export function isEmptyResult(result: AnalyzerResult): boolean {
   return (

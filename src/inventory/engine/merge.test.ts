@@ -145,6 +145,22 @@ describe('mergeLayers: the final filesystem', () => {
     expect(result.packages).toEqual([]);
   });
 
+  it('a file written through a symlinked directory survives; hard links to unanalysed files are no issue', async () => {
+    const result = await inventoryOf([
+      [
+        { name: 'usr/lib/', type: 'dir' },
+        { name: 'lib', type: 'symlink', linkname: 'usr/lib' },
+        file('usr/bin/tool', 'binary-ish'),
+        { name: 'usr/bin/tool-alias', type: 'hardlink', linkname: 'usr/bin/tool' },
+      ],
+      [file('lib/node_modules/via-link/package.json', packageJson('via-link', '1.0.0'))],
+      [file('lib/node_modules/unrelated.txt', 'x')],
+    ]);
+    expect(summary(result.packages)).toEqual(['npm:via-link@1.0.0']);
+    expect(layerOf(result.packages, 'via-link')).toBe(result.digests[1]);
+    expect(result.issues).toEqual([]);
+  });
+
   it('a language package rewritten with the same version keeps its first layer; a new version moves', async () => {
     const result = await inventoryOf([
       [

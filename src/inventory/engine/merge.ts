@@ -68,7 +68,7 @@ export function mergeLayers(layers: readonly HistoryLayer[], options: MergeOptio
     issues.push(...result.issues.map((issue) => stampIssue(issue, here)));
     if (result.os !== undefined) candidates.push({ path, os: result.os });
     facts.push(...(result.facts ?? []));
-    owned.push(...(result.ownedFiles ?? []));
+    for (const path of result.ownedFiles ?? []) owned.push(path);
     for (const model of result.modelFiles ?? [])
       modelFiles.set(model.path, { ...model, location: stamp(model.location, here) });
     const packages = result.packages.map((pkg) => {

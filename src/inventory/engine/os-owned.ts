@@ -13,7 +13,11 @@ export function isOsEcosystem(ecosystem: Package['ecosystem']): boolean {
   return OS_ECOSYSTEMS.has(ecosystem);
 }
 
-/** Marks language packages found at OS-owned paths. `owned` holds paths without a leading `/`. */
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Marks language packages found at OS-owned paths. `owned` holds paths, with or without a leading `/`. */
 export function markOsOwned(
   packages: readonly Package[],
   owned: readonly string[],
@@ -21,8 +25,12 @@ export function markOsOwned(
 ): Package[] {
   const language = packages.filter((pkg) => !isOsEcosystem(pkg.ecosystem) && pkg.osOwned !== true);
   if (language.length === 0 || owned.length === 0) return [...packages];
+  // An OS owns hundreds of thousands of paths; only those named like a package's file can match,
+  // so only those are resolved through symlinks.
+  const names = new Set(language.flatMap((pkg) => pkg.locations.map((l) => baseName(l.path))));
   const set = new Set<string>();
   for (const path of owned) {
+    if (!names.has(baseName(path))) continue;
     const clean = path.replace(/^\/+/, '');
     set.add(clean);
     const resolved = fs?.resolvePath(clean, { followFinal: false });
