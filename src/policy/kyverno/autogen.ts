@@ -79,7 +79,20 @@ function wrapPatterns(validate: JsonObject, wrap: (p: JsonValue) => JsonValue): 
 function rewrite(rule: JsonObject, pairs: [string, string][]): JsonObject {
   let text = JSON.stringify(rule);
   for (const [from, to] of pairs) text = text.split(from).join(to);
-  return JSON.parse(text) as JsonObject;
+  const out = JSON.parse(text) as JsonObject;
+  // validate.cel expressions name `object`/`oldObject` without the `request.` prefix.
+  const validate = out['validate'];
+  if (isObject(validate) && isObject(validate['cel'])) {
+    let cel = JSON.stringify(validate['cel']);
+    for (const [from, to] of pairs) {
+      const bareFrom = from.replace(/^request\./u, '');
+      const bareTo = to.replace(/^request\./u, '');
+      const re = new RegExp(`(?<![\\w.])${bareFrom.replace(/\./gu, '\\.')}(?![\\w])`, 'gu');
+      cel = cel.replace(re, bareTo);
+    }
+    out['validate'] = { ...validate, cel: JSON.parse(cel) as JsonValue };
+  }
+  return out;
 }
 
 /** The rules Kyverno would generate for pod controllers from this rule (maybe none). */

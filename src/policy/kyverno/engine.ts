@@ -29,6 +29,37 @@ export interface RuleOutcome {
   readonly data?: JsonObject;
 }
 
+const baseCache = new WeakMap<JsonObject, Map<string, JsonObject>>();
+
+/** The request document for a resource, shared by every policy evaluated on it (read-only). */
+function baseContext(resource: JsonObject, operation: string, options: EvaluationOptions): JsonObject {
+  const key = JSON.stringify([
+    operation,
+    options.userInfo ?? null,
+    options.oldResource === undefined ? 0 : 1,
+  ]);
+  let perResource = baseCache.get(resource);
+  const hit = perResource?.get(key);
+  if (hit !== undefined && options.oldResource === undefined) return hit;
+  const base = buildRequestContext({
+    resource,
+    oldResource: options.oldResource ?? null,
+    operation,
+    ...(options.userInfo === undefined ? {} : { userInfo: options.userInfo }),
+    roles: options.userInfo?.roles ?? [],
+    clusterRoles: options.userInfo?.clusterRoles ?? [],
+    images: extractImages(resource),
+  });
+  if (options.oldResource === undefined) {
+    if (perResource === undefined) {
+      perResource = new Map();
+      baseCache.set(resource, perResource);
+    }
+    if (perResource.size < 16) perResource.set(key, base);
+  }
+  return base;
+}
+
 /** Evaluates a Kyverno policy on one resource. */
 export async function applyKyvernoPolicy(
   policy: KyvernoPolicy,
@@ -54,15 +85,7 @@ export async function applyKyvernoPolicy(
   let patched: JsonObject | undefined;
   for (const rule of policy.rules) {
     if (!ruleSelects(rule.raw, req)) continue;
-    base ??= buildRequestContext({
-      resource,
-      oldResource: options.oldResource ?? null,
-      operation,
-      ...(options.userInfo === undefined ? {} : { userInfo: options.userInfo }),
-      roles: options.userInfo?.roles ?? [],
-      clusterRoles: options.userInfo?.clusterRoles ?? [],
-      images: extractImages(resource),
-    });
+    base ??= baseContext(resource, operation, options);
     const outcome = await evaluateRule(policy, rule, base, options, patched ?? resource);
     if (outcome === undefined) continue;
     if (outcome.patched !== undefined) patched = outcome.patched;

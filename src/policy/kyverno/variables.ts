@@ -77,15 +77,28 @@ export function substituteString(text: string, data: JsonObject, path = '/', dep
   return value;
 }
 
+const noVariables = new WeakSet<object>();
+
 /** Substitutes variables everywhere in a JSON tree (keys and values). */
 export function substituteAll(value: JsonValue, data: JsonObject, path = '/'): JsonValue {
+  if (typeof value === 'object' && value !== null) {
+    if (noVariables.has(value)) return value;
+    if (!hasVariables(value)) {
+      noVariables.add(value);
+      return value;
+    }
+  }
+  return substituteTree(value, data, path);
+}
+
+function substituteTree(value: JsonValue, data: JsonObject, path: string): JsonValue {
   if (typeof value === 'string') return substituteString(value, data, path);
-  if (Array.isArray(value)) return value.map((v, i) => substituteAll(v, data, `${path}${i}/`));
+  if (Array.isArray(value)) return value.map((v, i) => substituteTree(v, data, `${path}${i}/`));
   if (isObject(value)) {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(value)) {
       const key = k.includes('{{') ? render(substituteString(k, data, path)) : k;
-      out[key] = substituteAll(v, data, `${path}${k}/`);
+      out[key] = substituteTree(v, data, `${path}${k}/`);
     }
     return out;
   }
