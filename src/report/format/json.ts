@@ -142,6 +142,29 @@ function compareModelFindings(a: ModelFinding, b: ModelFinding): number {
   );
 }
 
+/** The artifact with keys in the documented order, whatever order the caller built it in. */
+function artifactJson(a: ScanReport['artifact']): ScanReport['artifact'] {
+  return {
+    name: a.name,
+    type: a.type,
+    digest: a.digest,
+    repoDigests: a.repoDigests === undefined ? undefined : [...a.repoDigests],
+    configDigest: a.configDigest,
+    platform: a.platform && {
+      os: a.platform.os,
+      architecture: a.platform.architecture,
+      variant: a.platform.variant,
+    },
+    layers: a.layers?.map((l) => ({
+      digest: l.digest,
+      diffId: l.diffId,
+      size: l.size,
+      mediaType: l.mediaType,
+    })),
+    created: a.created,
+  };
+}
+
 /** The report as a plain object (schemaVersion 1). */
 export function toJsonReport(report: ScanReport, options: ReportOptions = {}): JsonReport {
   const results: JsonResult[] = groupTargets(report).map((t) =>
@@ -169,7 +192,7 @@ export function toJsonReport(report: ScanReport, options: ReportOptions = {}): J
     schemaVersion: JSON_SCHEMA_VERSION,
     createdAt: (options.timestamp ?? new Date()).toISOString(),
     tool: { name: 'bosun', version: options.toolVersion },
-    artifact: report.artifact,
+    artifact: artifactJson(report.artifact),
     os:
       os === undefined
         ? null
