@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModelCorpus, type CorpusEntry } from '../../test/builders/models/corpus.ts';
-import { scanModelFile, scanModelPath } from './index.ts';
+import { convertCheck, scanModelFile, scanModelPath } from './index.ts';
 
 let corpus: { dir: string; entries: CorpusEntry[] };
 
@@ -59,5 +59,22 @@ describe('model corpus', () => {
     const results = await scanModelPath(join(corpus.dir, 'benign'));
     expect(results.every((r) => r.verdict === 'pass')).toBe(true);
     expect(results.find((r) => r.file === 'README.md')?.skipped).toEqual('not a recognised model format');
+  });
+
+  it.each([
+    ['benign/state_dict_zip.pt', true],
+    ['benign/state_dict_legacy.pt', true],
+    ['benign/whole_module_zip.pt', false],
+    ['benign/numpy_in_pickle.pkl', false],
+    ['malicious/torch_zip_evil.pt', false],
+    ['benign/model.safetensors', false],
+  ])('convertCheck(%s) is %s', async (file, tensorsOnly) => {
+    expect((await convertCheck(join(corpus.dir, file))).tensorsOnly).toEqual(tensorsOnly);
+  });
+
+  it('can fail files in no known format', async () => {
+    const file = join(corpus.dir, 'benign', 'README.md');
+    expect((await scanModelFile(file)).verdict).toEqual('pass');
+    expect((await scanModelFile(file, { unknownFormats: 'fail' })).verdict).toEqual('fail');
   });
 });

@@ -112,4 +112,9 @@ export interface ModelScanOptions {
   readonly signal?: AbortSignal;
   /** Files scanned in parallel by directory scans. */
   readonly concurrency?: number;
+  /**
+   * Files in no recognised format (a README, random bytes that pickle.load rejects before
+   * running anything) are `skipped` and pass by default; `fail` reports them unscannable.
+   */
+  readonly unknownFormats?: 'skip' | 'fail';
 }

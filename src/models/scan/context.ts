@@ -10,12 +10,12 @@ import type {
 } from '../types.ts';
 
 export const DEFAULT_LIMITS: ModelScanLimits = {
-  maxPickleBytes: 1024 * 1024 * 1024,
-  maxDecompressedBytes: 2 * 1024 * 1024 * 1024,
+  maxPickleBytes: 512 * 1024 * 1024,
+  maxDecompressedBytes: 1024 * 1024 * 1024,
   maxZipEntries: 100_000,
   maxDepth: 6,
   maxHeaderBytes: 100 * 1024 * 1024,
-  maxMemberBytes: 1024 * 1024 * 1024,
+  maxMemberBytes: 512 * 1024 * 1024,
 };
 
 export interface ScanContext {

@@ -30,7 +30,49 @@ async function scanOk(bytes: Uint8Array): Promise<void> {
   }
 }
 
+function safetensorsSeed(): Uint8Array {
+  const json = Buffer.from(
+    JSON.stringify({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, __metadata__: { k: 'v' } }),
+  );
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([len, json, Buffer.alloc(8)]);
+}
+
+function ggufSeed(): Uint8Array {
+  const s = (t: string): Buffer =>
+    Buffer.concat([Buffer.from(new BigUint64Array([BigInt(t.length)]).buffer), Buffer.from(t)]);
+  const head = Buffer.alloc(24);
+  head.write('GGUF', 0);
+  head.writeUInt32LE(3, 4);
+  head.writeBigUInt64LE(1n, 8);
+  head.writeBigUInt64LE(1n, 16);
+  const kv = Buffer.concat([s('tokenizer.chat_template'), Buffer.from([8, 0, 0, 0]), s('{{ messages }}')]);
+  const tensor = Buffer.concat([
+    s('w'),
+    Buffer.from([1, 0, 0, 0]),
+    Buffer.from(new BigUint64Array([4n]).buffer),
+    Buffer.alloc(4),
+    Buffer.alloc(8),
+  ]);
+  return Buffer.concat([head, kv, tensor, Buffer.alloc(64)]);
+}
+
+function npySeed(): Uint8Array {
+  const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }".padEnd(117, ' ') + '\n';
+  return Buffer.concat([
+    Buffer.from([0x93]),
+    Buffer.from('NUMPY'),
+    Buffer.from([1, 0, header.length, 0]),
+    Buffer.from(header),
+    Buffer.alloc(8),
+  ]);
+}
+
 const seeds = [
+  safetensorsSeed(),
+  ggufSeed(),
+  npySeed(),
   benignPickle(5),
   callPickle('os', 'system'),
   buildZip({
@@ -43,6 +85,15 @@ const seeds = [
 ];
 
 describe('scanner robustness', () => {
+  it.each([
+    ['safetensors', safetensorsSeed()],
+    ['gguf', ggufSeed()],
+    ['numpy', npySeed()],
+  ])('seed %s is a valid file of its format', async (format, bytes) => {
+    const r = await scanModelBytes(bytes, 'seed');
+    expect({ formats: r.formats, verdict: r.verdict }).toEqual({ formats: [format], verdict: 'pass' });
+  });
+
   it('analyzePickle returns a value for any bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {

@@ -33,7 +33,11 @@ function sortFindings(findings: readonly ModelFinding[]): ModelFinding[] {
   );
 }
 
-async function scanSource(ctx: ScanContext, source: ByteSource): Promise<ModelScanResult> {
+async function scanSource(
+  ctx: ScanContext,
+  source: ByteSource,
+  unknownFormats: 'skip' | 'fail' = 'skip',
+): Promise<ModelScanResult> {
   const scanItem = createItemScanner(ctx);
   let matched: boolean;
   try {
@@ -54,6 +58,19 @@ async function scanSource(ctx: ScanContext, source: ByteSource): Promise<ModelSc
     });
     matched = true;
   }
+  if (!matched && ctx.formats.size === 0 && unknownFormats === 'fail') {
+    ctx.findings.push({
+      file: ctx.file,
+      location: [],
+      format: 'pickle',
+      offset: 0,
+      kind: 'unscannable',
+      severity: 'HIGH',
+      verdict: 'unscannable',
+      callChain: [],
+      message: 'not a recognised model format',
+    });
+  }
   const findings = sortFindings(ctx.findings);
   const fail = findings.some((f) => f.severity === 'CRITICAL' || f.severity === 'HIGH');
   return {
@@ -73,7 +90,7 @@ export async function scanModelFile(path: string, options: ModelScanOptions = {}
     ctx.bytesRead += n;
   });
   try {
-    return await scanSource(ctx, source);
+    return await scanSource(ctx, source, options.unknownFormats);
   } finally {
     await source.close();
   }
@@ -87,7 +104,7 @@ export async function scanModelBytes(
 ): Promise<ModelScanResult> {
   const ctx = newContext(name, options, compileAllowList(options.allow));
   ctx.bytesRead = bytes.length;
-  return scanSource(ctx, bufferSource(bytes));
+  return scanSource(ctx, bufferSource(bytes), options.unknownFormats);
 }
 
 async function listFiles(root: string, signal?: AbortSignal): Promise<string[]> {
