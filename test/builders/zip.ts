@@ -15,7 +15,7 @@ export interface ZipFixtureEntry {
 }
 
 export interface ZipFixtureOptions {
-  /** Write ZIP64 end records and extra fields for every entry. */
+  /** Write ZIP64 end records and extra fields for every entry (always done past 65,534 entries). */
   readonly zip64?: boolean;
   /** Entry count written in the end record (defaults to the real one). */
   readonly declaredCount?: number;
@@ -25,7 +25,7 @@ export function buildZip(entries: readonly ZipFixtureEntry[], options: ZipFixtur
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  const zip64 = options.zip64 === true;
+  const zip64 = options.zip64 === true || entries.length > 0xfffe;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
     const method = entry.method === 'store' ? 0 : 8;

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { createIndexes, createTables, getMeta, SCHEMA_VERSION, setMeta, useBuildPragmas } from './schema.ts';
+import {
+  clusterAffected,
+  createIndexes,
+  createTables,
+  getMeta,
+  SCHEMA_VERSION,
+  setMeta,
+  useBuildPragmas,
+} from './schema.ts';
 
 /**
  * Runs `work` on a copy of the DB at `path` (or a new, empty DB) in a temp file beside it, then
@@ -28,6 +36,7 @@ export async function replaceDbAtomically<T>(
     // Indexes are built after a fresh bulk import, but an incremental update needs them for lookups.
     if (reuse) createIndexes(db);
     const result = await work(db);
+    if (!reuse) clusterAffected(db);
     createIndexes(db);
     writeSummary(db, options.now);
     db.exec('PRAGMA journal_mode = DELETE');
@@ -54,8 +63,9 @@ export function writeSummary(db: DatabaseSync, now: Date): void {
   const counts: Record<string, number> = {};
   for (const row of db
     .prepare(
-      `SELECT a.family AS family, COUNT(DISTINCT a.vuln) AS n FROM affected a JOIN vulns v ON v.id = a.vuln
-       WHERE v.withdrawn IS NULL GROUP BY a.family ORDER BY a.family`,
+      // A table scan grouped in a temp b-tree: much faster than walking the (family, name) index.
+      `SELECT family, COUNT(DISTINCT vuln) AS n FROM affected NOT INDEXED
+       WHERE vuln NOT IN (SELECT id FROM vulns WHERE withdrawn IS NOT NULL) GROUP BY family ORDER BY family`,
     )
     .all()) {
     counts[String(row['family'])] = Number(row['n']);

@@ -125,7 +125,7 @@ class RecordWriter {
   constructor(db: DatabaseSync) {
     this.find = db.prepare('SELECT id FROM vulns WHERE vuln_id = ?');
     this.insertVuln = db.prepare(
-      'INSERT INTO vulns(vuln_id, source, modified, published, withdrawn, title, rating, severity, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO vulns(vuln_id, source, modified, published, withdrawn, title, rating, severity, refs, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.removeVuln = db.prepare('DELETE FROM vulns WHERE id = ?');
     this.removeAliases = db.prepare('DELETE FROM aliases WHERE vuln = ?');
@@ -137,6 +137,7 @@ class RecordWriter {
   }
 
   write(record: OsvRecord, source: string): void {
+    const aliases = [...new Set(record.aliases)].filter((alias) => alias !== record.id).sort();
     const existing = this.find.get(record.id);
     if (existing !== undefined) {
       const id = existing['id'] as number;
@@ -154,9 +155,10 @@ class RecordWriter {
       record.rating ?? null,
       record.severity.length > 0 ? JSON.stringify(record.severity) : null,
       record.references.length > 0 ? JSON.stringify(record.references) : null,
+      aliases.length > 0 ? JSON.stringify(aliases) : null,
     );
     const vuln = Number(result.lastInsertRowid);
-    for (const alias of new Set(record.aliases)) if (alias !== record.id) this.insertAlias.run(vuln, alias);
+    for (const alias of aliases) this.insertAlias.run(vuln, alias);
     for (const affected of record.affected) {
       const family = ecosystemFamily(affected.ecosystem);
       this.insertAffected.run(

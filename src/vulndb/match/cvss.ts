@@ -26,6 +26,18 @@ const BASE_METRICS: Record<'2' | '3' | '4', Record<string, string>> = {
  * the base score comes from ae-cvss-calculator. `undefined` for anything malformed.
  */
 export function scoreCvss(vector: string): Cvss | undefined {
+  // The same vectors recur across records and scans; scoring one is the costly part of a match.
+  if (scored.has(vector)) return scored.get(vector);
+  const result = computeCvss(vector);
+  if (scored.size >= MAX_CACHED) scored.clear();
+  scored.set(vector, result);
+  return result;
+}
+
+const MAX_CACHED = 10_000;
+const scored = new Map<string, Cvss | undefined>();
+
+function computeCvss(vector: string): Cvss | undefined {
   const text = vector.trim();
   if (text.length > 512) return undefined;
   let version: CvssVersion;

@@ -25,36 +25,30 @@ export interface MatchInput {
   readonly packages: readonly Package[];
 }
 
+/** One affected row with its record's columns; JSON columns stay text until the row matches. */
 interface AffectedRow {
   readonly id: number;
   readonly vulnId: string;
   readonly title: string | undefined;
   readonly rating: string | undefined;
-  readonly severity: readonly OsvSeverity[];
-  readonly references: readonly string[];
+  readonly severity: string | undefined;
+  readonly refs: string | undefined;
+  readonly aliases: string | undefined;
   readonly ecosystem: string;
-  readonly entry: StoredAffected;
+  readonly data: string;
 }
 
-interface Statements {
-  readonly affected: StatementSync;
-  readonly aliases: StatementSync;
-}
+const statements = new WeakMap<DatabaseSync, StatementSync>();
 
-const statements = new WeakMap<DatabaseSync, Statements>();
-
-function statementsFor(db: DatabaseSync): Statements {
+function statementFor(db: DatabaseSync): StatementSync {
   let found = statements.get(db);
   if (found === undefined) {
-    found = {
-      affected: db.prepare(
-        `SELECT v.id AS id, v.vuln_id AS vuln_id, v.title AS title, v.rating AS rating, v.severity AS severity,
-                v.refs AS refs, a.ecosystem AS ecosystem, a.data AS data
-         FROM affected a JOIN vulns v ON v.id = a.vuln
-         WHERE a.family = ? AND a.name = ? AND v.withdrawn IS NULL`,
-      ),
-      aliases: db.prepare('SELECT alias FROM aliases WHERE vuln = ? ORDER BY alias'),
-    };
+    found = db.prepare(
+      `SELECT v.id AS id, v.vuln_id AS vuln_id, v.title AS title, v.rating AS rating, v.severity AS severity,
+              v.refs AS refs, v.aliases AS aliases, a.ecosystem AS ecosystem, a.data AS data
+       FROM affected a JOIN vulns v ON v.id = a.vuln
+       WHERE a.family = ? AND a.name = ? AND v.withdrawn IS NULL`,
+    );
     statements.set(db, found);
   }
   return found;
@@ -66,18 +60,10 @@ function statementsFor(db: DatabaseSync): Statements {
  * ignored. Findings are sorted by package purl, then id.
  */
 export function matchInventory(db: DatabaseSync, input: MatchInput, options: MatchOptions = {}): Finding[] {
-  const { affected, aliases } = statementsFor(db);
-  const aliasCache = new Map<number, readonly string[]>();
-  const aliasesOf = (id: number): readonly string[] => {
-    let found = aliasCache.get(id);
-    if (found === undefined) {
-      found = aliases.all(id).map((row) => String(row['alias']));
-      aliasCache.set(id, found);
-    }
-    return found;
-  };
-  // Many packages share a name (one library at several paths): read and parse its rows once.
+  const affected = statementFor(db);
+  // Many packages share a name (one library at several paths): read its rows once per call.
   const rowCache = new Map<string, readonly AffectedRow[]>();
+  const entryCache = new Map<string, StoredAffected>();
   const rowsFor = (family: string, name: string): readonly AffectedRow[] => {
     const key = `${family}\u0000${name}`;
     let rows = rowCache.get(key);
@@ -87,14 +73,23 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
         vulnId: String(row['vuln_id']),
         title: nullable(row['title']),
         rating: nullable(row['rating']),
-        severity: parseJson<OsvSeverity[]>(row['severity']) ?? [],
-        references: (parseJson<OsvReference[]>(row['refs']) ?? []).map((ref) => ref.url),
+        severity: nullable(row['severity']),
+        refs: nullable(row['refs']),
+        aliases: nullable(row['aliases']),
         ecosystem: String(row['ecosystem']),
-        entry: JSON.parse(String(row['data'])) as StoredAffected,
+        data: String(row['data']),
       }));
       rowCache.set(key, rows);
     }
     return rows;
+  };
+  const entryOf = (row: AffectedRow): StoredAffected => {
+    let entry = entryCache.get(row.data);
+    if (entry === undefined) {
+      entry = JSON.parse(row.data) as StoredAffected;
+      entryCache.set(row.data, entry);
+    }
+    return entry;
   };
   const findings: Finding[] = [];
   for (const pkg of input.packages) {
@@ -133,18 +128,22 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
       if (query === queries[0]) installedVersion = query.version;
       for (const row of rowsFor(query.family, query.name)) {
         if (!query.accepts(row.ecosystem)) continue;
-        const entry = row.entry;
+        const entry = entryOf(row);
         const verdict = evaluateAffected(entry, query.version, comparator);
         if (verdict === undefined) continue;
         const previous = matched.get(row.id);
         matched.set(row.id, {
           id: row.vulnId,
-          aliases: aliasesOf(row.id),
+          aliases: parseJson<string[]>(row.aliases) ?? [],
           title: row.title,
           rating: row.rating,
-          severity: [...(previous?.severity ?? row.severity), ...(entry.severity ?? [])],
+          severity: [
+            ...(previous?.severity ?? parseJson<OsvSeverity[]>(row.severity) ?? []),
+            ...(entry.severity ?? []),
+          ],
           affectedRating: previous?.affectedRating ?? entry.hints?.rating,
-          references: row.references,
+          references:
+            previous?.references ?? (parseJson<OsvReference[]>(row.refs) ?? []).map((ref) => ref.url),
           fixed: [...(previous?.fixed ?? []), ...verdict.fixed],
           willNotFix: (previous?.willNotFix ?? true) && verdict.willNotFix,
         });
