@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import type { CliIo, CommandOutcome } from '../io.ts';
 import { registerInspect } from './inspect.ts';
 import { registerResolve } from './resolve.ts';
+import { registerPolicy } from './policy.ts';
 
 /** Explicit list of commands; each module adds one verb (or one verb group). */
 export function registerCommands(program: Command, io: CliIo, outcome: CommandOutcome): void {
   registerInspect(program, io, outcome);
   registerResolve(program, io, outcome);
+  registerPolicy(program, io, outcome);
 }
