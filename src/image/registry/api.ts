@@ -63,6 +63,8 @@ export interface RegistryClientOptions {
 export interface ApiCall {
   readonly method: HttpMethod;
   readonly repository?: string;
+  /** The tag or digest concerned (for error messages and details). */
+  readonly reference?: string;
   /** Path under the registry (`/v2/...`) or an absolute URL (upload `Location`s, `Link`s). */
   readonly target: string | URL;
   readonly operation: string;
@@ -156,6 +158,7 @@ export class RegistryApi {
     const context: RequestContext = {
       registry: this.registry,
       ...(call.repository === undefined ? {} : { repository: call.repository }),
+      ...(call.reference === undefined ? {} : { reference: call.reference }),
       operation: call.operation,
     };
     const base = await this.baseUrl(call.signal);

@@ -29,10 +29,11 @@ export async function getBlob(
 ): Promise<Readable> {
   parseDigest(blob.digest, 'blob digest');
   const input = blobInput(api, repository, blob.digest);
-  const context = { registry: api.registry, repository, operation: 'get blob' };
+  const context = { registry: api.registry, repository, reference: blob.digest, operation: 'get blob' };
   const response = await api.call({
     method: 'GET',
     repository,
+    reference: blob.digest,
     target: `/v2/${repositoryPath(repository)}/blobs/${blob.digest}`,
     operation: 'get blob',
     ok: [200],
@@ -71,10 +72,11 @@ export async function getBlobBytes(
   const max = options.maxBytes ?? api.limits.maxBlobBytes;
   if (blob.size !== undefined && blob.size > max)
     throw limitError('IMAGE_LIMIT', input, 'size', blob.size, max);
-  const context = { registry: api.registry, repository, operation: 'get blob' };
+  const context = { registry: api.registry, repository, reference: blob.digest, operation: 'get blob' };
   const response = await api.call({
     method: 'GET',
     repository,
+    reference: blob.digest,
     target: `/v2/${repositoryPath(repository)}/blobs/${blob.digest}`,
     operation: 'get blob',
     ok: [200],

@@ -7,6 +7,8 @@ import { BosunError, type ErrorCode } from '../../util/errors.ts';
 export interface RequestContext {
   readonly registry: string;
   readonly repository?: string;
+  /** The tag or digest concerned, when there is one. */
+  readonly reference?: string;
   /** What was being done: `get manifest`, `push blob`, ... */
   readonly operation: string;
 }
@@ -56,13 +58,17 @@ function isTlsCode(code: string): boolean {
 }
 
 function where(context: RequestContext): string {
-  return context.repository === undefined ? context.registry : `${context.registry}/${context.repository}`;
+  if (context.repository === undefined) return context.registry;
+  const name = `${context.registry}/${context.repository}`;
+  if (context.reference === undefined) return name;
+  return `${name}${context.reference.includes(':') ? '@' : ':'}${context.reference}`;
 }
 
 function details(context: RequestContext, extra: Record<string, string | number | undefined> = {}) {
   return {
     registry: context.registry,
     ...(context.repository === undefined ? {} : { repository: context.repository }),
+    ...(context.reference === undefined ? {} : { reference: context.reference }),
     operation: context.operation,
     ...extra,
   };

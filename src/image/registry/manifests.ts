@@ -38,6 +38,7 @@ export async function getManifest(
   const response = await api.call({
     method: 'GET',
     repository,
+    reference,
     target: `/v2/${repositoryPath(repository)}/manifests/${referencePath(reference)}`,
     operation: 'get manifest',
     headers: { accept: MANIFEST_ACCEPT },
@@ -45,7 +46,7 @@ export async function getManifest(
     notFound: 'IMAGE_NOT_FOUND',
     ...(signal === undefined ? {} : { signal }),
   });
-  const context = { registry: api.registry, repository, operation: 'get manifest' };
+  const context = { registry: api.registry, repository, reference, operation: 'get manifest' };
   const bytes = await readBody(response, api.limits.maxManifestBytes, input, context, 'IMAGE_LIMIT', signal);
   const digest = verifiedManifestDigest(
     bytes,
@@ -88,6 +89,7 @@ export async function headManifest(
   const response = await api.call({
     method: 'HEAD',
     repository,
+    reference,
     target: `/v2/${repositoryPath(repository)}/manifests/${referencePath(reference)}`,
     operation: 'head manifest',
     headers: { accept: MANIFEST_ACCEPT },
@@ -139,6 +141,7 @@ export async function putManifest(
     method: 'PUT',
     repository,
     actions: 'pull,push',
+    reference,
     target: `/v2/${repositoryPath(repository)}/manifests/${referencePath(reference)}`,
     operation: 'put manifest',
     headers: { 'content-type': mediaType },
@@ -180,6 +183,7 @@ export async function deleteManifest(
     method: 'DELETE',
     repository,
     actions: 'delete',
+    reference: digest,
     target: `/v2/${repositoryPath(repository)}/manifests/${digest}`,
     operation: 'delete manifest',
     ok: [200, 202, 204],

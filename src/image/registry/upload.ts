@@ -67,6 +67,7 @@ export async function pushBlob(
     method: 'HEAD',
     repository,
     actions: 'pull,push',
+    reference: blob.digest,
     target: `${path}/blobs/${blob.digest}`,
     operation: 'check blob',
     ok: [200, 404],
@@ -81,6 +82,7 @@ export async function pushBlob(
     method: 'POST',
     repository,
     actions: 'pull,push',
+    reference: blob.digest,
     ...(mountFrom === undefined ? {} : { extraScopes: [repositoryScope(repositoryPath(mountFrom), 'pull')] }),
     target:
       mountFrom === undefined
@@ -113,6 +115,7 @@ export async function pushBlob(
         method: 'PUT',
         repository,
         actions: 'pull,push',
+        reference: blob.digest,
         target: finish,
         operation: 'finish upload',
         headers: { 'content-length': '0' },
@@ -128,6 +131,7 @@ export async function pushBlob(
         method: 'PUT',
         repository,
         actions: 'pull,push',
+        reference: blob.digest,
         target: finish,
         operation: 'upload blob',
         headers: { 'content-type': OCTET, 'content-length': String(blob.size) },
@@ -169,6 +173,7 @@ async function uploadChunks(
       method: 'PATCH',
       repository,
       actions: 'pull,push',
+      reference: blob.digest,
       target: current,
       operation: 'upload chunk',
       headers: {
