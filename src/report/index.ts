@@ -68,3 +68,4 @@ export {
   vulnerabilitySource,
 } from './format/cyclonedx-vex.ts';
 export { escapeHtml, formatHtml } from './format/html.ts';
+export { artifactFromTarget, knownOs, resolveArtifact } from './artifact.ts';

@@ -7,6 +7,7 @@ import type { Package, PackageLocation } from '../inventory/index.ts';
 import type { ModelScanResult } from '../models/index.ts';
 import type { Finding } from '../vulndb/index.ts';
 import { compareFindings, compareText } from './severity.ts';
+import { knownOs } from './artifact.ts';
 import type { ScanReport, SuppressedFinding } from './types.ts';
 
 export type TargetClass = 'os-pkgs' | 'lang-pkgs' | 'model';
@@ -45,7 +46,7 @@ export function findingLocation(finding: Finding): PackageLocation | undefined {
 
 /** The Trivy-style OS target name: `<artifact> (<family> <version>)`. */
 export function osTargetName(report: ScanReport): string {
-  const os = report.inventory.os;
+  const os = knownOs(report.inventory.os);
   const label = os === undefined ? 'unknown' : [os.family, os.version].filter(Boolean).join(' ');
   return `${report.artifact.name} (${label})`;
 }
@@ -63,7 +64,7 @@ interface Bucket {
 export function groupTargets(report: ScanReport): ReportTarget[] {
   const buckets = new Map<string, Bucket>();
   const osName = osTargetName(report);
-  const osType = report.inventory.os?.family ?? 'unknown';
+  const osType = knownOs(report.inventory.os)?.family ?? 'unknown';
 
   const bucketFor = (pkg: Package, location: PackageLocation | undefined): Bucket => {
     const os = isOsPackage(pkg);

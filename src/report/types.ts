@@ -3,7 +3,7 @@
  * so the scan orchestration can pass its own `Inventory` without a conversion step.
  */
 import type { Finding, Severity } from '../vulndb/index.ts';
-import type { InventoryIssue, ModelFile, OsInfo, Package } from '../inventory/index.ts';
+import type { InventoryIssue, InventoryTarget, ModelFile, OsInfo, Package } from '../inventory/index.ts';
 import type { ModelScanResult } from '../models/index.ts';
 
 /** One layer of the image, in manifest order. */
@@ -29,8 +29,11 @@ export interface ReportArtifact {
   readonly created?: string;
 }
 
-/** The inventory fields report/ reads: OS, packages, model files, per-file issues. */
+/** The inventory fields report/ reads (an inventory/ `Inventory` fits): OS, packages, model files, issues. */
 export interface ReportInventory {
+  /** What was inventoried; SBOMs use it as their subject when no artifact is given. */
+  readonly target?: InventoryTarget;
+  /** An OS whose family is `unknown` counts as none. */
   readonly os?: OsInfo;
   readonly packages: readonly Package[];
   readonly modelFiles?: readonly ModelFile[];

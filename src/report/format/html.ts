@@ -9,6 +9,7 @@ import type { ModelFinding } from '../../models/index.ts';
 import type { Severity } from '../../vulndb/index.ts';
 import { SEVERITIES, countBySeverity, severityRank } from '../severity.ts';
 import { groupTargets } from '../targets.ts';
+import { knownOs } from '../artifact.ts';
 import type { ReportOptions, ScanReport, Suppression } from '../types.ts';
 
 export function escapeHtml(text: string): string {
@@ -160,7 +161,7 @@ export function formatHtml(report: ScanReport, options: ReportOptions = {}): str
     }
   }
   const a = report.artifact;
-  const os = report.inventory.os;
+  const os = knownOs(report.inventory.os);
   const facts: [string, string][] = [
     ['Artifact', a.name],
     ...(a.digest === undefined ? [] : ([['Digest', a.digest]] as [string, string][])),

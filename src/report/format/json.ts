@@ -7,6 +7,7 @@ import type { ModelFinding } from '../../models/index.ts';
 import type { Finding } from '../../vulndb/index.ts';
 import { SEVERITIES, countBySeverity, compareText, type SeverityCounts } from '../severity.ts';
 import { findingLocation, groupTargets } from '../targets.ts';
+import { knownOs } from '../artifact.ts';
 import type { ReportIssue, ReportOptions, ScanReport, SuppressedFinding, Suppression } from '../types.ts';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -186,7 +187,7 @@ export function toJsonReport(report: ScanReport, options: ReportOptions = {}): J
           findings: [...t.result.findings].sort(compareModelFindings).map(modelFindingJson),
         },
   );
-  const os = report.inventory.os;
+  const os = knownOs(report.inventory.os);
   const counts = countBySeverity(report.findings);
   return {
     schemaVersion: JSON_SCHEMA_VERSION,

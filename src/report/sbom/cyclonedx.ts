@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ModelFile } from '../../inventory/index.ts';
+import { resolveArtifact } from '../artifact.ts';
 import { compareText } from '../severity.ts';
 import type { ReportArtifact, ReportInventory } from '../types.ts';
 import type { CdxBom, CdxComponent, CdxDependency, CdxLicense, CdxProperty } from './cyclonedx-types.ts';
@@ -118,7 +119,8 @@ function subjectComponent(model: SbomModel, artifact: ReportArtifact | undefined
 
 /** Components, the subject and the dependency graph of a BOM (shared with the vulnerability BOM). */
 export function buildCdxBom(inventory: ReportInventory, options: SbomOptions): CdxBom {
-  const model = buildSbomModel(inventory, options.artifact);
+  const artifact = resolveArtifact(inventory, options.artifact);
+  const model = buildSbomModel(inventory, artifact);
   const os = osRef(model);
   const components: CdxComponent[] = [];
   if (model.os !== undefined && os !== undefined) {
@@ -170,7 +172,7 @@ export function buildCdxBom(inventory: ReportInventory, options: SbomOptions): C
           },
         ],
       },
-      component: subjectComponent(model, options.artifact),
+      component: subjectComponent(model, artifact),
     },
     components: [...components].sort((a, b) => compareText(a['bom-ref'], b['bom-ref'])),
     dependencies,

@@ -6,6 +6,7 @@
 import type { ModelFile, OsInfo, Package, PackageEcosystem, PackageLocation } from '../../inventory/index.ts';
 import { compareText } from '../severity.ts';
 import { isOsPackage } from '../targets.ts';
+import { knownOs } from '../artifact.ts';
 import type { ReportArtifact, ReportInventory } from '../types.ts';
 import { sbomSubject, type SbomSubject } from './subject.ts';
 
@@ -116,11 +117,12 @@ export function buildSbomModel(inventory: ReportInventory, artifact: ReportArtif
         properties: packageProperties(pkgs, locations),
       };
     });
+  const os = knownOs(inventory.os);
   const dependedOn = new Set(packages.flatMap((p) => p.dependsOn));
-  const roots = packages.filter((p) => (!p.os || inventory.os === undefined) && !dependedOn.has(p.purl));
+  const roots = packages.filter((p) => (!p.os || os === undefined) && !dependedOn.has(p.purl));
   return {
     subject: sbomSubject(artifact),
-    os: inventory.os,
+    os,
     packages,
     models: unique(inventory.modelFiles ?? [], (m) => m.path),
     roots: roots.map((p) => p.purl),

@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { ModelFile } from '../../inventory/index.ts';
+import { resolveArtifact } from '../artifact.ts';
 import { compareText } from '../severity.ts';
 import type { ReportArtifact, ReportInventory } from '../types.ts';
 import type { SbomOptions } from './cyclonedx.ts';
@@ -130,14 +131,15 @@ function subjectPackage(
 
 /** The inventory as an SPDX 2.3 document (a plain object, ready for JSON.stringify). */
 export function toSpdx(inventory: ReportInventory, options: SpdxOptions = {}): SpdxDocument {
-  const model = buildSbomModel(inventory, options.artifact);
+  const artifact = resolveArtifact(inventory, options.artifact);
+  const model = buildSbomModel(inventory, artifact);
   const created = spdxTime(options.timestamp ?? new Date());
   const tool = `bosun-${options.toolVersion ?? 'unknown'}`;
   const annotator = `Tool: ${tool}`;
   const refs = new LicenseRefs();
   const uuid = options.serialNumber?.replace(/^urn:uuid:/, '') ?? randomUUID();
 
-  const subject = subjectPackage(options.artifact, model, created, annotator);
+  const subject = subjectPackage(artifact, model, created, annotator);
   const osId = 'SPDXRef-OperatingSystem';
   const packages: SpdxPackage[] = [subject];
   const relationships: SpdxRelationship[] = [
