@@ -92,14 +92,14 @@ describe('bosun policy apply', () => {
 
 describe('bosun policy test', () => {
   it("agrees with one of Kyverno's own suites", async () => {
-    const { code, out } = await bosun(['policy', 'test', join(suites, 'exclude')]);
+    const { code, out } = await bosun(['policy', 'test', join(suites, 'variables')]);
     expect(out).toMatch(/\d+ cases, \d+ pass, 0 fail, 0 unsupported/);
     expect(code).toBe(0);
   });
 
   it('fails when an expected result is changed', async () => {
-    const copy = join(work, 'exclude');
-    await cp(join(suites, 'exclude'), copy, { recursive: true });
+    const copy = join(work, 'variables');
+    await cp(join(suites, 'variables'), copy, { recursive: true });
     const file = join(copy, 'kyverno-test.yaml');
     const text = await readFile(file, 'utf8');
     const flipped = text.replace(
@@ -114,7 +114,7 @@ describe('bosun policy test', () => {
   });
 
   it('prints one JSON record per case', async () => {
-    const { out } = await bosun(['policy', 'test', join(suites, 'exclude'), '--output', 'json']);
+    const { out } = await bosun(['policy', 'test', join(suites, 'variables'), '--output', 'json']);
     const parsed = JSON.parse(out) as { summary: { total: number }; cases: unknown[] };
     expect(parsed.cases.length).toBe(parsed.summary.total);
   });
