@@ -902,3 +902,59 @@ function sigstoreVerify(json: unknown, publicKey: PublicKey, hint = publicKey.hi
     return (error as { code?: string }).code ?? String(error);
   }
 }
+
+describe('token auth over TLS', () => {
+  it('signs and verifies both formats with push-scoped bearer tokens; skopeo reads the image', async () => {
+    const secure = await startRegistry({ auth: 'token', tls: true });
+    const secureClient = new RegistryClient({
+      registry: secure.host,
+      caPems: [secure.caPem ?? ''],
+      credentials: async () => ({
+        kind: 'basic',
+        username: secure.username ?? '',
+        password: secure.password ?? '',
+      }),
+    });
+    try {
+      const blobs = new OciBlobs();
+      const image = blobs.image([buildLayer([{ name: 'tls.txt', body: 'tls\n' }])]);
+      await pushBuiltImage(secureClient, 'e2e/tls', blobs, image.manifest, 'v1');
+      const reference = `${secure.host}/e2e/tls:v1`;
+      await signImage({ reference, key: keys.one, format: 'legacy', client: secureClient });
+      await signImage({ reference, key: keys.two, format: 'bundle', client: secureClient });
+      const result = await verifyImageSignatures({
+        reference,
+        keys: pub('one', 'two'),
+        minSignatures: 2,
+        client: secureClient,
+      });
+      const { stdout } = await run(
+        'skopeo',
+        [
+          'inspect',
+          '--raw',
+          '--cert-dir',
+          secure.certDir ?? '',
+          '--creds',
+          `${secure.username ?? ''}:${secure.password ?? ''}`,
+          `docker://${reference}`,
+        ],
+        { encoding: 'buffer' },
+      );
+      expect({
+        ok: result.ok,
+        formats: result.verified.map((v) => v.format).sort(),
+        skopeo: digestOf(stdout),
+        pushScopes: secure.tokenRequests.some((r) => r.scopes.includes('repository:e2e/tls:pull,push')),
+      }).toEqual({
+        ok: true,
+        formats: ['bundle', 'legacy'],
+        skopeo: image.manifest.digest,
+        pushScopes: true,
+      });
+    } finally {
+      await secureClient.close();
+      await secure.stop();
+    }
+  });
+});

@@ -64,7 +64,8 @@ describe('verifyImageSignatures over hostile storage', () => {
     const signature = signBlob(key, payload).toString('base64');
     await fc.assert(
       fc.asyncProperty(
-        mutatedBytes(payload),
+        // A plain Uint8Array seed: Buffer#slice shares memory, so edits would corrupt `payload`.
+        mutatedBytes(new Uint8Array(payload)),
         mutatedText(signature),
         fc.constantFrom(SIMPLE_SIGNING_MEDIA_TYPE, 'application/octet-stream'),
         async (bytes, sig, mediaType) => {
