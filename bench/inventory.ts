@@ -9,7 +9,7 @@
 // Targets: cold / floor ≤ 1.5, warm / cold ≤ 0.10. Temp files are deleted afterwards.
 import { createReadStream } from 'node:fs';
 import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
@@ -40,20 +40,21 @@ export async function run(): Promise<Record<string, unknown>> {
     const warm: number[] = [];
     let inventory: Inventory | undefined;
     for (let i = 0; i < RUNS; i++) {
-      floor.push(await timed(() => gunzipAll(blobFiles)));
-      cold1.push(await timed(async () => void (await scan(layout, { concurrency: 1 }))));
+      floor.push(await timed(() => gunzipAll(blobFiles), floor));
+      cold1.push(await timed(async () => void (await scan(layout, { concurrency: 1 })), cold1));
       const cacheDir = join(work, `cache-${i}`);
       cold2.push(
         await timed(async () => {
           inventory = await scan(layout, { cacheDir });
-        }),
+        }, cold2),
       );
-      warm.push(await timed(async () => void (await scan(layout, { cacheDir }))));
+      warm.push(await timed(async () => void (await scan(layout, { cacheDir })), warm));
       await rm(cacheDir, { recursive: true, force: true });
     }
     const floorMs = median(floor);
     const coldMs = median(cold2);
     const warmMs = median(warm);
+    const cpuOf = (list: number[]): number => median(cpu.get(list) ?? [0]);
     const counts: Record<string, number> = {};
     for (const pkg of inventory?.packages ?? []) counts[pkg.ecosystem] = (counts[pkg.ecosystem] ?? 0) + 1;
     return {
@@ -72,6 +73,15 @@ export async function run(): Promise<Record<string, unknown>> {
       coldToFloor: round(coldMs / floorMs),
       coldOneLayerAtATimeToFloor: round(median(cold1) / floorMs),
       warmToCold: round(warmMs / coldMs),
+      cpuMs: {
+        floor: cpuOf(floor),
+        cold: cpuOf(cold2),
+        coldOneLayerAtATime: cpuOf(cold1),
+        warm: cpuOf(warm),
+      },
+      cpuColdToFloor: round(cpuOf(cold2) / cpuOf(floor)),
+      cpuWarmToCold: round(cpuOf(warm) / cpuOf(cold2)),
+      loadAverage: loadavg().map(round),
       targets: { coldToFloor: 1.5, warmToCold: 0.1 },
       found: {
         os: inventory?.os,
@@ -80,7 +90,18 @@ export async function run(): Promise<Record<string, unknown>> {
         modelFiles: inventory?.modelFiles.length,
         issues: inventory?.issues.length,
       },
-      allRuns: { floor, cold: cold2, coldOneLayerAtATime: cold1, warm },
+      allRuns: {
+        floor,
+        cold: cold2,
+        coldOneLayerAtATime: cold1,
+        warm,
+        cpu: Object.fromEntries([
+          ['floor', cpu.get(floor)],
+          ['cold', cpu.get(cold2)],
+          ['coldOneLayerAtATime', cpu.get(cold1)],
+          ['warm', cpu.get(warm)],
+        ]),
+      },
     };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -109,10 +130,21 @@ async function gunzipAll(files: readonly string[]): Promise<void> {
   }
 }
 
-async function timed(work: () => Promise<void>): Promise<number> {
+/** CPU time (user + system, all threads: zlib inflates on the thread pool) of each measurement. */
+const cpu = new Map<number[], number[]>();
+
+/** Wall time in ms; the CPU time is recorded beside it (the machine may be shared). */
+async function timed(work: () => Promise<void>, into?: number[]): Promise<number> {
   (globalThis as { gc?: () => void }).gc?.();
   const started = performance.now();
+  const usage = process.cpuUsage();
   await work();
+  const used = process.cpuUsage(usage);
+  if (into !== undefined) {
+    const list = cpu.get(into) ?? [];
+    list.push(Math.round((used.user + used.system) / 1000));
+    cpu.set(into, list);
+  }
   return Math.round(performance.now() - started);
 }
 

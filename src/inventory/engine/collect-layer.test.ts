@@ -91,6 +91,27 @@ describe('collectLayer', () => {
     expect(record.diffId).toBe(layer.diffId);
   });
 
+  it('a path written twice in one tar keeps only the last entry (as extraction does)', async () => {
+    const twice = buildLayer([
+      { name: 'etc/a.conf', body: 'first' },
+      { name: 'etc/b.conf', body: 'kept' },
+      { name: 'etc/a.conf', body: 'second' },
+      { name: 'etc/b.conf', type: 'symlink', linkname: 'a.conf' },
+    ]);
+    const content: Analyzer = {
+      id: 'content',
+      version: 1,
+      wants: (path) => path.endsWith('.conf'),
+      analyze: async (input) => ({
+        packages: [],
+        issues: [],
+        ownedFiles: [`${input.path}=${Buffer.from(await readInput(input, 100)).toString('utf8')}`],
+      }),
+    };
+    const record = await collectLayer(Readable.from([twice.blob]), { name: 'layer', analyzers: [content] });
+    expect(record.results.map((r) => r.result.ownedFiles)).toEqual([['etc/a.conf=second']]);
+  });
+
   it('fails on a diff-id mismatch', async () => {
     await expect(
       collectLayer(Readable.from([layer.blob]), {

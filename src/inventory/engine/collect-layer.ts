@@ -45,8 +45,15 @@ function recordingVisitor(
   const results: FileResult[] = [];
   // `wants` and `onFile` are called back to back for the same entry: remember who wanted it.
   let wanted: Analyzer[] = [];
+  // Paths with results so far: a later entry of the same path in the same tar replaces the file
+  // (extraction order: the last entry wins), so its earlier results are dropped.
+  const analyzed = new Set<string>();
   const visitor: LayerVisitor = {
     onEntry(entry) {
+      if (analyzed.delete(entry.path)) {
+        const kept = results.filter((result) => result.path !== entry.path);
+        results.splice(0, results.length, ...kept);
+      }
       entries.push(
         entry.linkTarget === undefined || (entry.type !== 'symlink' && entry.type !== 'hardlink')
           ? { path: entry.path, type: entry.type }
@@ -69,7 +76,9 @@ function recordingVisitor(
           input,
           options.signal === undefined ? {} : { signal: options.signal },
         );
-        if (!isEmptyResult(result)) results.push({ analyzer: analyzer.id, path: entry.path, result });
+        if (isEmptyResult(result)) continue;
+        results.push({ analyzer: analyzer.id, path: entry.path, result });
+        analyzed.add(entry.path);
       }
     },
   };

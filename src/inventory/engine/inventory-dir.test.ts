@@ -47,6 +47,12 @@ describe('inventoryDirectory', () => {
     ]);
   });
 
+  it('an aborted signal stops the walk with ABORTED', async () => {
+    await expect(inventoryDirectory(root, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
+  });
+
   it('fails with IMAGE_NOT_FOUND for a missing directory', async () => {
     await expect(inventoryDirectory(join(root, 'missing'))).rejects.toMatchObject({
       code: 'IMAGE_NOT_FOUND',

@@ -4,6 +4,7 @@
  * metadata here. No cache: a directory has no content address.
  */
 import { resolveLayerLimits } from '../../image/index.ts';
+import { BosunError, isBosunError } from '../../util/errors.ts';
 import { analyzers as registeredAnalyzers } from '../registry.ts';
 import type { Inventory } from '../types.ts';
 import { collectDirectory } from './collect-layer.ts';
@@ -17,12 +18,20 @@ import type { InventoryOptions } from './options.ts';
 export async function inventoryDirectory(dir: string, options: InventoryOptions = {}): Promise<Inventory> {
   const limits = resolveLayerLimits(options.limits);
   options.onProgress?.({ kind: 'layer-start', index: 0, total: 1, digest: '', size: 0 });
-  const record = await collectDirectory(dir, {
-    name: dir,
-    analyzers: options.analyzers ?? registeredAnalyzers,
-    limits,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const { signal } = options;
+  let record;
+  try {
+    record = await collectDirectory(dir, {
+      name: dir,
+      analyzers: options.analyzers ?? registeredAnalyzers,
+      limits,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } catch (error) {
+    if (signal?.aborted === true && !isBosunError(error, 'ABORTED'))
+      throw new BosunError('ABORTED', `${dir}: aborted`, { cause: error, details: { input: dir } });
+    throw error;
+  }
   options.onProgress?.({
     kind: 'layer-done',
     index: 0,

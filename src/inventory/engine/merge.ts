@@ -59,7 +59,7 @@ export function mergeLayers(layers: readonly HistoryLayer[], options: MergeOptio
 
   const candidates: OsCandidate[] = [];
   const facts: AnalyzerFact[] = [];
-  const owned: string[] = [];
+  const owned: (readonly string[])[] = [];
   const sources: SourcedPackages[] = [];
   const modelFiles = new Map<string, ModelFile>();
   for (const { layer, file } of history.surviving) {
@@ -68,7 +68,7 @@ export function mergeLayers(layers: readonly HistoryLayer[], options: MergeOptio
     issues.push(...result.issues.map((issue) => stampIssue(issue, here)));
     if (result.os !== undefined) candidates.push({ path, os: result.os });
     facts.push(...(result.facts ?? []));
-    for (const path of result.ownedFiles ?? []) owned.push(path);
+    if (result.ownedFiles !== undefined) owned.push(result.ownedFiles);
     for (const model of result.modelFiles ?? [])
       modelFiles.set(model.path, { ...model, location: stamp(model.location, here) });
     const packages = result.packages.map((pkg) => {

@@ -17,10 +17,10 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Marks language packages found at OS-owned paths. `owned` holds paths, with or without a leading `/`. */
+/** Marks language packages found at OS-owned paths. `owned` holds lists of paths, with or without a leading `/`. */
 export function markOsOwned(
   packages: readonly Package[],
-  owned: readonly string[],
+  owned: readonly (readonly string[])[],
   fs: MergedFilesystem | undefined,
 ): Package[] {
   const language = packages.filter((pkg) => !isOsEcosystem(pkg.ecosystem) && pkg.osOwned !== true);
@@ -29,12 +29,14 @@ export function markOsOwned(
   // so only those are resolved through symlinks.
   const names = new Set(language.flatMap((pkg) => pkg.locations.map((l) => baseName(l.path))));
   const set = new Set<string>();
-  for (const path of owned) {
-    if (!names.has(baseName(path))) continue;
-    const clean = path.replace(/^\/+/, '');
-    set.add(clean);
-    const resolved = fs?.resolvePath(clean, { followFinal: false });
-    if (resolved !== undefined) set.add(resolved.path);
+  for (const list of owned) {
+    for (const path of list) {
+      if (!names.has(baseName(path))) continue;
+      const clean = path.replace(/^\/+/, '');
+      set.add(clean);
+      const resolved = fs?.resolvePath(clean, { followFinal: false });
+      if (resolved !== undefined) set.add(resolved.path);
+    }
   }
   return packages.map((pkg) =>
     isOsEcosystem(pkg.ecosystem) || pkg.osOwned === true || !pkg.locations.some((l) => set.has(l.path))
