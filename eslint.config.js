@@ -15,7 +15,8 @@ const layers = {
   report: ['scan', 'inventory', 'vulndb', 'models', 'util'],
   policy: ['scan', 'sign', 'inventory', 'vulndb', 'models', 'image', 'util'],
   admission: ['policy', 'scan', 'sign', 'models', 'image', 'util'],
-  cli: ['admission', 'policy', 'report', 'scan', 'sign', 'vulndb', 'models', 'inventory', 'image', 'util'],
+  pin: ['image', 'util'],
+  cli: ['admission', 'pin', 'policy', 'report', 'scan', 'sign', 'vulndb', 'models', 'inventory', 'image', 'util'],
 };
 const all = Object.keys(layers);
 

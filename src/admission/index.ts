@@ -1,0 +1,34 @@
+/** The admission capability: the HTTPS AdmissionReview webhook, its decisions, facts cache and manifests. */
+export { decodeAdmissionReview, encodeAdmissionResponse, DEFAULT_REVIEW_LIMITS } from './review/codec.ts';
+export type { ReviewLimits } from './review/codec.ts';
+export type {
+  AdmissionOperation,
+  AdmissionRequest,
+  AdmissionResponse,
+  AdmissionUserInfo,
+  GroupVersionKind,
+  GroupVersionResource,
+  JsonPatchOperation,
+} from './review/types.ts';
+export { listContainers, POD_BEARING_KINDS, POD_SPEC_PATHS } from './review/workload.ts';
+export type { ContainerRef, ContainerSection } from './review/workload.ts';
+export { handleAdmission } from './handler/handle.ts';
+export type { AdmissionOutcome, HandleOptions, NoMatchMode } from './handler/handle.ts';
+export type { AuditRecord, Decision } from './handler/audit-record.ts';
+export { diffJson, applyJsonPatch } from './handler/json-patch.ts';
+export type {
+  AdmissionPolicyEngine,
+  EngineEvaluation,
+  EngineInput,
+  FailurePolicy,
+  RuleFinding,
+} from './engine/types.ts';
+export { PolicyAdmissionEngine } from './engine/policy-engine.ts';
+export type { PolicyEngineOptions } from './engine/policy-engine.ts';
+export { CachedImageFacts } from './facts/cached-facts.ts';
+export type { FactsCacheOptions, FactsCacheStats } from './facts/cached-facts.ts';
+export { RegistryImageFacts } from './facts/registry-facts.ts';
+export type { RegistryFactsOptions } from './facts/registry-facts.ts';
+export { startWebhookServer } from './server/server.ts';
+export type { LogEntry, WebhookServer, WebhookServerOptions } from './server/server.ts';
+export type { PolicyLoadStatus } from './server/policy-store.ts';
