@@ -1,4 +1,4 @@
-import type { JsonObject } from './common/json.ts';
+import type { JsonObject, JsonValue } from './common/json.ts';
 
 /** Outcome of one rule on one resource, as in a Kyverno policy report. */
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
@@ -19,6 +19,15 @@ export interface RuleResult {
   readonly exception?: string;
   /** Set when the rule uses a construct Bosun does not evaluate (status is then `error`). */
   readonly unsupported?: string;
+  /** JSON patch the rule asks the admission webhook to apply (verifyImages `mutateDigest`). */
+  readonly patches?: readonly JsonPatchOperation[];
+}
+
+/** One RFC 6902 operation on the admitted resource. */
+export interface JsonPatchOperation {
+  readonly op: 'add' | 'replace' | 'remove';
+  readonly path: string;
+  readonly value?: JsonValue;
 }
 
 /** All rule results of one policy on one resource. An empty list: no rule selected the resource. */

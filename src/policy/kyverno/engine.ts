@@ -1,7 +1,7 @@
 // Applies one loaded Kyverno ClusterPolicy/Policy to one resource: rule selection, context,
 // preconditions, then validate (pattern, anyPattern, deny, foreach, cel) and verifyImages.
 import { asArray, asObject, asString, isObject, type JsonObject, type JsonValue } from '../common/json.ts';
-import type { FailureAction, PolicyResponse, RuleResult, RuleStatus } from '../types.ts';
+import type { FailureAction, JsonPatchOperation, PolicyResponse, RuleResult, RuleStatus } from '../types.ts';
 import type { KyvernoPolicy, KyvernoRule } from '../load/types.ts';
 import { ruleSelects, type MatchRequest } from './match.ts';
 import { applyValues, buildRequestContext, setIn } from './context.ts';
@@ -25,6 +25,8 @@ export interface RuleOutcome {
   readonly message: string;
   readonly unsupported?: string;
   readonly patched?: JsonObject;
+  /** JSON patch operations that produce `patched` (verifyImages digest pinning). */
+  readonly patches?: readonly JsonPatchOperation[];
   /** The variables document the rule saw (for exception conditions). */
   readonly data?: JsonObject;
 }
@@ -112,6 +114,7 @@ export async function applyKyvernoPolicy(
         message: outcome.message,
         action: rule.action,
         ...(outcome.unsupported === undefined ? {} : { unsupported: outcome.unsupported }),
+        ...(outcome.patches === undefined ? {} : { patches: outcome.patches }),
       });
     }
     if (policy.applyOne && (status === 'pass' || status === 'fail' || status === 'warn')) break;
