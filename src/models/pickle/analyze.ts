@@ -99,10 +99,10 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
   const marks: number[] = [];
   const memo = new Map<number, Sym>();
   const globals: GlobalRef[] = [];
-  // Calls whose result may not be used yet; compacted now and then so used results are collected.
-  let pending: CallRecord[] = [];
+  // Results thrown away (POP, POP_MARK, left on the stack or in the memo at STOP) that were
+  // never consumed: collected when discarded, so call records are never retained for this.
+  const unused: CallRecord[] = [];
   let callCount = 0;
-  let compactAt = 65536;
   const anomalies: PickleAnomaly[] = [];
   const nested: NestedPayload[] = [];
   const inline: PickleAnalysis[] = [];
@@ -197,6 +197,11 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     if (sym.t === 'call') sym.c.used = true;
     else if (sym.t === 'tuple') for (const item of sym.items) use(item);
   };
+  const discard = (sym: Sym, depth = 0): void => {
+    if (sym.t === 'call') {
+      if (!sym.c.used && !unused.includes(sym.c) && unused.length < MAX_ANOMALIES) unused.push(sym.c);
+    } else if (sym.t === 'tuple' && depth < 8) for (const item of sym.items) discard(item, depth + 1);
+  };
   const memoGet = (key: number): Sym => {
     const value = memo.get(key);
     if (value === undefined) throw new WalkError(`memo value not found at index ${key}`, opStart);
@@ -256,12 +261,7 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     use(callee);
     for (const arg of args) use(arg);
     const record: CallRecord = { offset: opStart, op, callee, args, used: false };
-    pending.push(record);
     callCount++;
-    if (pending.length >= compactAt) {
-      pending = pending.filter((r) => !r.used);
-      compactAt = Math.max(65536, pending.length * 2);
-    }
     const root = rootGlobal(callee);
     if (root) {
       const direct = callee.t === 'global';
@@ -377,10 +377,10 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
         case OP.POP:
           // CPython pops the MARK when the top of the stack is one (load_pop).
           if (marks.length > 0 && marks[marks.length - 1] === stack.length) marks.pop();
-          else pop();
+          else discard(pop());
           break;
         case OP.POP_MARK:
-          popMark();
+          for (const item of popMark()) discard(item);
           break;
         case OP.DUP:
           stack.push(peek());
@@ -545,7 +545,9 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
           const key = pop();
           const target = peek();
           setEntry(target, key, value);
-          mutate(target, 'SETITEM', [key, value]);
+          use(key);
+          use(value);
+          if (target.t === 'global') mutate(target, 'SETITEM', []);
           break;
         }
         case OP.SETITEMS: {
@@ -730,7 +732,9 @@ export function analyzePickle(buf: Uint8Array, start = 0, inlineDepth = 0): Pick
     });
   }
   if (stopped) {
-    for (const record of pending) {
+    for (const item of stack) discard(item);
+    for (const item of memo.values()) discard(item);
+    for (const record of unused) {
       if (record.used) continue;
       const root = rootGlobal(record.callee);
       anomaly({
