@@ -71,6 +71,7 @@ export class RegistryAuth {
   #credential: Promise<RegistryCredential | undefined> | undefined;
   #challenge: AuthChallenge | undefined;
   readonly #tokens = new Map<string, CachedToken>();
+  readonly #pending = new Map<string, Promise<CachedToken>>();
 
   constructor(options: RegistryAuthOptions) {
     this.#options = options;
@@ -104,8 +105,20 @@ export class RegistryAuth {
     const cached = this.#tokens.get(key);
     if (cached !== undefined && cached.expiresAt > this.#options.now()) return `Bearer ${cached.token}`;
     this.#tokens.delete(key);
-    const token = await this.#fetchToken(challenge, scopes, credential, context, signal);
-    this.#tokens.set(key, token);
+    // Parallel requests needing the same scopes share one token request.
+    let pending = this.#pending.get(key);
+    if (pending === undefined) {
+      pending = this.#fetchToken(challenge, scopes, credential, context, signal);
+      this.#pending.set(key, pending);
+      void pending.then(
+        (token) => {
+          this.#tokens.set(key, token);
+          this.#pending.delete(key);
+        },
+        () => this.#pending.delete(key),
+      );
+    }
+    const token = await pending;
     return `Bearer ${token.token}`;
   }
 

@@ -134,6 +134,7 @@ describe('retries', () => {
       1,
     ],
     ['persistent resets', (res) => res.socket?.destroy(), 'REGISTRY_UNREACHABLE', 3],
+    ['a 403', (res) => res.writeHead(403).end('{"errors":[{"code":"DENIED"}]}'), 'REGISTRY_DENIED', 1],
     [
       'a 400',
       (res) => res.writeHead(400).end('{"errors":[{"code":"MANIFEST_INVALID"}]}'),
@@ -295,6 +296,27 @@ describe('auth and redirects', () => {
       'Bearer t2',
       'Bearer t3',
     ]);
+  });
+
+  it('parallel requests needing the same scope share one token request', async () => {
+    let issued = 0;
+    const tokens = await startFake((_req, res) => {
+      issued++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'shared' }));
+    });
+    const fake = await startFake((req, res) => {
+      if (req.headers.authorization !== 'Bearer shared') {
+        res.writeHead(401, { 'www-authenticate': `Bearer realm="${tokens.url}/token",service="fake"` }).end();
+        return;
+      }
+      sendManifest(res);
+    });
+    const client = clientFor(fake);
+    await client.getManifest('app', 'v1');
+    const before = issued;
+    await Promise.all(Array.from({ length: 5 }, () => client.getManifest('app', manifestDigest)));
+    await Promise.all(Array.from({ length: 5 }, () => client.getManifest('other', 'v1')));
+    expect([before, issued]).toEqual([1, 2]);
   });
 
   it('a secure client never sends credentials to a plain-HTTP token realm', async () => {
