@@ -55,6 +55,8 @@ export { scoreCvss } from './match/cvss.ts';
 export {
   comparatorForEcosystem,
   ecosystemFamily,
+  isVersionAffected,
+  isVersionInRange,
   versionComparators,
   type OsvEcosystemFamily,
   type Ordering,
