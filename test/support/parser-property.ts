@@ -54,7 +54,7 @@ export function mutatedBytes(seed: Uint8Array): fc.Arbitrary<Uint8Array> {
         maxLength: 16,
       })
       .map((edits) => {
-        const copy = seed.slice();
+        const copy = new Uint8Array(seed); // a copy: Buffer#slice would share (and mutate) the seed
         for (const [at, b] of edits) copy[at] = b;
         return copy;
       }),
