@@ -8,6 +8,11 @@ interface BenchModule {
 
 const benchmarks: Record<string, () => Promise<BenchModule>> = {
   image: () => import('./image-pull.ts'),
+  inventory: () => import('./inventory.ts'),
+  vulndb: () => import('./vulndb.ts'),
+  sign: () => import('./sign.ts'),
+  policy: () => import('./policy.ts'),
+  models: () => import('./models.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -30,4 +35,6 @@ for (const name of names) {
   }
   process.stderr.write(`bench ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
-process.stdout.write(`${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+process.stdout.write(
+  `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`,
+);
