@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { child, emit, type ItemScanner, type Location, type ScanContext } from '../scan/context.ts';
 import { decompress, type Codec } from '../scan/compress.ts';
 import { bufferSource, type ByteSource } from '../scan/source.ts';
+import { sliceSource } from '../scan/slice.ts';
 import type { ModelFormat } from '../types.ts';
 import { analyzePickle } from '../pickle/analyze.ts';
 import { findHiddenMembers, readLocalHeader, type ZipDirectory, type ZipEntry } from './read.ts';
@@ -203,14 +204,10 @@ async function scanMemberData(
       const head = await source.read(dataOffset, storage ? STORAGE_SNIFF_BYTES : SNIFF_BYTES);
       if (!headIsInteresting(head, storage)) return;
     }
-    if (compressedSize > max) {
-      emit(ctx, where, {
-        format,
-        offset: dataOffset,
-        kind: 'limit-exceeded',
-        severity: 'HIGH',
-        message: `member larger than the ${max}-byte limit`,
-      });
+    if (compressedSize > SMALL_MEMBER) {
+      // Large stored members are scanned in place: each format reads only what it needs.
+      // (Their CRC is not checked: that would mean reading them whole.)
+      await scanItem(where, sliceSource(source, dataOffset, compressedSize), { pickle, storage });
       return;
     }
     data = await source.read(dataOffset, compressedSize);
