@@ -87,6 +87,9 @@ export const ERROR_CODES = {
   REPORT_OPTIONS_INVALID: 'usage',
   REPORT_LIMIT: 'limit',
 
+  // pin
+  PIN_INPUT_INVALID: 'input',
+
   // admission
   ADMISSION_REVIEW_INVALID: 'input',
 } as const satisfies Record<string, ErrorCategory>;
