@@ -7,6 +7,7 @@ import { parseQuantity, compareNumbers } from '../common/quantity.ts';
 import { parseKyvernoImage } from '../kyverno/images.ts';
 import { toCel } from './values.ts';
 import type { JsonObject, JsonValue } from '../common/json.ts';
+import { registerImageVerifyFunctions } from './image-verify-functions.ts';
 
 export const UNSUPPORTED_MARK = 'is not supported by Bosun';
 
@@ -222,6 +223,7 @@ function build(): Environment {
     };
   });
   fn('isURL(string): bool', (s: string) => URL.canParse(s));
+  registerImageVerifyFunctions(env);
   return env;
 }
 
