@@ -41,12 +41,26 @@ export async function scanHdf5(ctx: ScanContext, loc: Location, source: ByteSour
   }
   const bytes = await source.read(0, source.size);
   const configs: unknown[] = [];
+  // jsfive reports unsupported types on the console; library code must not print, and the
+  // parse is synchronous, so the console is silenced for exactly its duration.
+  /* eslint-disable no-console -- silencing a dependency, not printing */
+  const { log, warn } = console;
   try {
     const { File } = require('jsfive') as Jsfive;
     const copy = new Uint8Array(bytes).buffer; // a copy: file reads may share a pooled ArrayBuffer
-    const file = new File(copy, 'model.h5');
+    console.log = console.warn = (): void => undefined;
+    let file: { attrs: Record<string, unknown> };
+    let attrs: Record<string, unknown>;
+    try {
+      file = new File(copy, 'model.h5');
+      attrs = file.attrs;
+    } finally {
+      console.log = log;
+      console.warn = warn;
+    }
+    /* eslint-enable no-console */
     for (const key of ['model_config', 'training_config']) {
-      const raw = file.attrs[key];
+      const raw = attrs[key];
       const text =
         typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : undefined;
       if (text !== undefined) configs.push(JSON.parse(text));

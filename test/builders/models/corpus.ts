@@ -1,4 +1,4 @@
-// Builds the python-generated model corpus once per generator version into .cache/fixtures/models/<hash>.
+// Builds the python-generated model corpus once per generator version into .cache/fixtures/model-corpus/<hash>.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -14,7 +14,8 @@ export interface CorpusEntry {
 
 const PYTHON = '/usr/bin/python3';
 const GENERATOR = fileURLToPath(new URL('../../fixtures-gen/models/generate.py', import.meta.url));
-const CACHE = fileURLToPath(new URL('../../../.cache/fixtures/models/', import.meta.url));
+// Own folder: .cache/fixtures/models/ belongs to the inventory's model-file fixtures.
+const CACHE = fileURLToPath(new URL('../../../.cache/fixtures/model-corpus/', import.meta.url));
 
 /** Debian packages the generator needs (CI installs them). */
 export const CORPUS_APT_PACKAGES = [
