@@ -17,6 +17,7 @@ export type { ApplyOptions } from './apply.ts';
 export type { EvaluationOptions } from './evaluation.ts';
 export type {
   FailureAction,
+  JsonPatchOperation,
   PolicyResponse,
   RequestUserInfo,
   RuleResult,
@@ -32,6 +33,8 @@ export type {
   RunKyvernoTestsOptions,
 } from './runner/run.ts';
 export { cachedImageFacts, InMemoryImageFacts } from './image-facts.ts';
+export { registryImageFacts } from './image-facts-registry.ts';
+export type { RegistryImageFacts, RegistryImageFactsOptions } from './image-facts-registry.ts';
 export type {
   AttestationCheck,
   AttestationQuery,
