@@ -3,10 +3,20 @@ import type { CliIo, CommandOutcome } from '../io.ts';
 import { registerInspect } from './inspect.ts';
 import { registerResolve } from './resolve.ts';
 import { registerPolicy } from './policy.ts';
+import { registerGenerateKeyPair } from './generate-key-pair.ts';
+import { registerSign } from './sign.ts';
+import { registerVerify } from './verify.ts';
+import { registerAttest } from './attest.ts';
+import { registerVerifyAttestation } from './verify-attestation.ts';
 
 /** Explicit list of commands; each module adds one verb (or one verb group). */
 export function registerCommands(program: Command, io: CliIo, outcome: CommandOutcome): void {
   registerInspect(program, io, outcome);
   registerResolve(program, io, outcome);
   registerPolicy(program, io, outcome);
+  registerGenerateKeyPair(program, io, outcome);
+  registerSign(program, io, outcome);
+  registerVerify(program, io, outcome);
+  registerAttest(program, io, outcome);
+  registerVerifyAttestation(program, io, outcome);
 }
