@@ -65,3 +65,23 @@ describe('tar archives (legacy torch.save layout), made with tar(1)', () => {
     }
   });
 });
+
+describe('npy object detection', () => {
+  const npy = (descr: string, data: Uint8Array): Uint8Array => {
+    const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (1,), }`.padEnd(117, ' ') + '\n';
+    return Buffer.concat([
+      Buffer.from([0x93]),
+      Buffer.from('NUMPY'),
+      Buffer.from([1, 0, header.length, 0]),
+      Buffer.from(header),
+      data,
+    ]);
+  };
+  it.each(['|O', 'O8', 'object', '<O'])('scans the data after a %s header as a pickle', async (descr) => {
+    const result = await scanModelBytes(npy(descr, callPickle('os', 'system')), 'x.npy');
+    expect(result.findings.map((f) => f.callable)).toContain('os.system');
+  });
+  it('does not read plain arrays as pickles', async () => {
+    expect((await scanModelBytes(npy('<f4', new Uint8Array(4)), 'x.npy')).verdict).toEqual('pass');
+  });
+});

@@ -7,11 +7,17 @@ import type { ByteSource } from '../scan/source.ts';
 import { bufferSource } from '../scan/source.ts';
 import { parsePyLiteral, type PyValue } from './py-literal.ts';
 
+// numpy's descr_to_dtype accepts any dtype spelling ('object', 'O8', '|O'…): only spellings
+// known to be plain fixed-size data count as object-free, everything else may carry a pickle.
+const PLAIN_DESCR =
+  /^([<>|=]?[biufcmMSUV]\d*(\[\w+\])?|bool|u?int(8|16|32|64)?|float(16|32|64)?|complex(64|128)?)$/;
+
 function hasObject(descr: PyValue): boolean {
-  if (typeof descr === 'string') return /^[<>|=]?O/.test(descr);
-  if (Array.isArray(descr))
+  if (typeof descr === 'string') return !PLAIN_DESCR.test(descr);
+  if (Array.isArray(descr)) {
     return descr.some((field) => (Array.isArray(field) ? hasObject(field[1] ?? '') : hasObject(field)));
-  return false;
+  }
+  return true;
 }
 
 function itemSize(descr: string): number | undefined {

@@ -109,3 +109,13 @@ describe('zip scanning', () => {
     expect(r.findings.map((f) => f.kind)).toContain('unscannable');
   });
 });
+
+describe('zip member names', () => {
+  it.each(['../../etc/cron.d/x', '/etc/passwd', 'a/../../b', 'C:\\evil'])('flags %s', async (name) => {
+    const result = await scan(buildZip({ members: [{ name, data: new TextEncoder().encode('{}') }] }));
+    expect({ verdict: result.verdict, kinds: result.kinds }).toEqual({
+      verdict: 'fail',
+      kinds: ['zip-anomaly'],
+    });
+  });
+});

@@ -146,6 +146,9 @@ async function scanMember(
       anomaly('MEDIUM', 'local header sizes or CRC differ from the central directory');
     }
   }
+  if (/^([\\/]|[a-zA-Z]:)/.test(entry.name) || entry.name.split(/[\\/]/).includes('..')) {
+    anomaly('HIGH', `member name ${JSON.stringify(entry.name)} escapes the extraction directory`);
+  }
   if (entry.flags & 0x1)
     anomaly('MEDIUM', 'encryption flag set: the member is read as plain data, as lenient loaders do');
   const compressedSize = entry.compressedSize || local.compressedSize;
