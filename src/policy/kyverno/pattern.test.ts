@@ -4,6 +4,8 @@ import { matchPattern } from './pattern.ts';
 import { validateValue } from './value-pattern.ts';
 import { wildcardMatch } from '../common/wildcard.ts';
 import type { JsonValue } from '../common/json.ts';
+import { matchPattern as referenceMatchPattern } from './testing/pattern-reference.ts';
+import { validateValue as referenceValidateValue } from './testing/value-pattern-reference.ts';
 
 // Leaves from a plain alphabet so a leaf used as a pattern has no operator, wildcard or range meaning.
 const leaf = fc.oneof(fc.stringMatching(/^[a-z]{1,8}$/u), fc.integer({ min: 0, max: 1000 }), fc.boolean());
@@ -86,6 +88,111 @@ describe('matchPattern', () => {
           expect(validateValue(value, `!${pattern}`)).toEqual(!validateValue(value, pattern));
         },
       ),
+    );
+  });
+});
+
+// Differential check of the compiled matcher against the interpreter it replaced: random resources
+// and patterns (anchors of every kind, operators, ranges, quantities, durations, wildcards, wildcard
+// metadata keys) must give the same status, path and message.
+describe('compiled patterns agree with the reference interpreter', () => {
+  const scalar = fc.oneof(
+    fc.constantFrom('a', 'b', 'ab', 'nginx:latest', 'ghcr.io/x:1', '512Mi', '2Gi', '1h', '90m', '', '0', '5'),
+    fc.integer({ min: -3, max: 12 }),
+    fc.double({ min: -5, max: 5, noNaN: true }),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const leafPattern = fc.oneof(
+    scalar,
+    fc.constantFrom(
+      '*',
+      '?*',
+      '!*:latest',
+      '*:*',
+      'a | b',
+      'a & b',
+      '>1 & <10',
+      '1-4',
+      '1!-4',
+      '<=1Gi',
+      '>=512Mi',
+      '>1h',
+      '<30m',
+      '!a',
+      '>=2',
+      'a*',
+      'Always | IfNotPresent',
+    ),
+  );
+  const name = fc.constantFrom('a', 'b', 'c', 'kind', 'spec', 'list');
+  const patternKey = fc.oneof(
+    name,
+    name.map((k) => `(${k})`),
+    name.map((k) => `<(${k})`),
+    name.map((k) => `=(${k})`),
+    name.map((k) => `X(${k})`),
+    name.map((k) => `^(${k})`),
+    name.map((k) => `+(${k})`),
+  );
+  const resourceTree: fc.Arbitrary<JsonValue> = fc.letrec<{ node: JsonValue }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      scalar,
+      fc.dictionary(name, tie('node'), { maxKeys: 4 }),
+      fc.array(tie('node'), { maxLength: 3 }),
+    ),
+  })).node;
+  const patternTree: fc.Arbitrary<JsonValue> = fc.letrec<{ node: JsonValue }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      leafPattern,
+      fc.dictionary(patternKey, tie('node'), { maxKeys: 4 }),
+      fc.array(tie('node'), { maxLength: 2 }),
+    ),
+  })).node;
+  const withMetadata = fc.record({
+    metadata: fc.record({
+      labels: fc.dictionary(fc.constantFrom('app', 'app.io/x', 'team', 'tier'), leafPattern, { maxKeys: 3 }),
+    }),
+  });
+  const patternWithMetadata = fc.record({
+    metadata: fc.record({
+      labels: fc.dictionary(fc.constantFrom('app*', '(app.io/*)', 'te?m', '=(t*)', 'tier'), leafPattern, {
+        maxKeys: 3,
+      }),
+    }),
+  });
+
+  const item = fc.dictionary(name, scalar, { maxKeys: 3 });
+  const itemPattern = fc.dictionary(patternKey, leafPattern, { maxKeys: 3 });
+  const listResource = fc.record({ list: fc.array(item, { maxLength: 4 }), a: scalar });
+  const listPattern = fc.oneof(
+    fc.record({ '^(list)': fc.array(itemPattern, { minLength: 1, maxLength: 2 }) }),
+    fc.record({ list: fc.array(itemPattern, { minLength: 1, maxLength: 1 }), '(a)': leafPattern }),
+    fc.record({ list: fc.array(fc.array(itemPattern, { maxLength: 1 }), { maxLength: 2 }) }),
+  );
+
+  it.each([
+    ['trees', resourceTree, patternTree],
+    ['anchors over lists', listResource, listPattern],
+    ['a tree against itself', patternTree, patternTree],
+    ['wildcard metadata keys', withMetadata, patternWithMetadata],
+  ] as const)('%s', (_name, resources, patterns) => {
+    fc.assert(
+      fc.property(resources, patterns, (resource, pattern) => {
+        expect(matchPattern(resource, pattern)).toEqual(referenceMatchPattern(resource, pattern));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaf values', () => {
+    fc.assert(
+      fc.property(scalar, leafPattern, (value, pattern) => {
+        expect(validateValue(value, pattern)).toEqual(referenceValidateValue(value, pattern));
+      }),
+      { numRuns: 3000 },
     );
   });
 });

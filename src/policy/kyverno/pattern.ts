@@ -2,8 +2,10 @@
 // Semantics follow pkg/engine/validate of Kyverno: anchors are evaluated before plain keys; a
 // failed conditional or global anchor makes the rule not apply (skip) instead of failing it; a
 // list pattern whose first element is a map is applied to every element of the resource list.
+// A pattern tree is compiled once into matcher closures (key order, anchors and leaf predicates
+// decided ahead of time) and cached by object identity: policies are never mutated after loading.
 import { hasNestedAnchors, parseAnchor } from './anchors.ts';
-import { validateValue } from './value-pattern.ts';
+import { compileValuePattern } from './value-pattern.ts';
 import { hasWildcard, wildcardMatch } from '../common/wildcard.ts';
 import { isObject, type JsonObject } from '../common/json.ts';
 
@@ -21,11 +23,24 @@ interface PatternError {
 
 const OK = undefined;
 type Outcome = PatternError | undefined;
+/** A compiled pattern node: checks `resource` found at `path`. */
+type Matcher = (resource: unknown, path: string) => Outcome;
+
+const PASS: PatternResult = { status: 'pass' };
+const compiledRoots = new WeakMap<object, Matcher>();
 
 /** Matches `resource` against `pattern` with Kyverno's semantics. */
 export function matchPattern(resource: unknown, pattern: unknown): PatternResult {
-  const err = validateElement(resource, pattern, '/');
-  if (err === undefined) return { status: 'pass' };
+  let matcher: Matcher;
+  if (typeof pattern === 'object' && pattern !== null) {
+    const hit = compiledRoots.get(pattern);
+    if (hit === undefined) {
+      matcher = compileElement(pattern);
+      compiledRoots.set(pattern, matcher);
+    } else matcher = hit;
+  } else matcher = compileElement(pattern);
+  const err = matcher(resource, '/');
+  if (err === undefined) return PASS;
   if (err.skip) return { status: 'skip', message: err.message };
   return { status: 'fail', path: err.path, message: err.message };
 }
@@ -34,36 +49,41 @@ function fail(path: string, message: string): PatternError {
   return { skip: false, path, message };
 }
 
-function validateElement(resource: unknown, pattern: unknown, path: string): Outcome {
+function compileElement(pattern: unknown): Matcher {
   if (isObject(pattern)) {
-    if (!isObject(resource)) {
-      return fail(path, `pattern and resource have different structures. Path: ${path}`);
-    }
-    return validateMap(resource, pattern, path);
+    const map = compileMap(pattern);
+    return (resource, path) =>
+      isObject(resource)
+        ? map(resource, path)
+        : fail(path, `pattern and resource have different structures. Path: ${path}`);
   }
   if (Array.isArray(pattern)) {
-    if (!Array.isArray(resource)) {
+    const array = compileArray(pattern);
+    return (resource, path) =>
+      Array.isArray(resource)
+        ? array(resource, path)
+        : fail(
+            path,
+            `validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`,
+          );
+  }
+  const test = compileValuePattern(pattern);
+  return (resource, path) => {
+    if (Array.isArray(resource)) {
+      for (const item of resource) {
+        if (!test(item))
+          return fail(path, `resource value does not match '${String(pattern)}' at path ${path}`);
+      }
+      return OK;
+    }
+    if (!test(resource)) {
       return fail(
         path,
-        `validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`,
+        `resource value '${display(resource)}' does not match '${String(pattern)}' at path ${path}`,
       );
     }
-    return validateArray(resource, pattern, path);
-  }
-  if (Array.isArray(resource)) {
-    for (const item of resource) {
-      if (!validateValue(item, pattern))
-        return fail(path, `resource value does not match '${String(pattern)}' at path ${path}`);
-    }
     return OK;
-  }
-  if (!validateValue(resource, pattern)) {
-    return fail(
-      path,
-      `resource value '${display(resource)}' does not match '${String(pattern)}' at path ${path}`,
-    );
-  }
-  return OK;
+  };
 }
 
 function display(v: unknown): string {
@@ -71,19 +91,26 @@ function display(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-function validateMap(resource: JsonObject, rawPattern: JsonObject, path: string): Outcome {
-  const pattern = expandMetadataWildcards(rawPattern, resource);
-  const anchors: [string, unknown][] = [];
+type MapMatcher = (resource: JsonObject, path: string) => Outcome;
+
+function compileMap(pattern: JsonObject): MapMatcher {
+  const plan = compileMapPlan(pattern);
+  if (!hasMetadataWildcards(pattern)) return plan;
+  // Wildcard label/annotation keys expand against each resource's own keys.
+  return (resource, path) => {
+    const expanded = expandMetadataWildcards(pattern, resource);
+    return expanded === pattern ? plan(resource, path) : compileMapPlan(expanded)(resource, path);
+  };
+}
+
+/** Anchored keys first (in document order), then global-anchor or nested-anchor keys, then the rest. */
+function compileMapPlan(pattern: JsonObject): MapMatcher {
+  const anchors: string[] = [];
   const plain: string[] = [];
   for (const key of Object.keys(pattern)) {
     const a = parseAnchor(key);
-    if (a !== undefined && a.kind !== 'global' && a.kind !== 'addIfNotPresent')
-      anchors.push([key, pattern[key]]);
+    if (a !== undefined && a.kind !== 'global' && a.kind !== 'addIfNotPresent') anchors.push(key);
     else plain.push(key);
-  }
-  for (const [key, value] of anchors) {
-    const err = handleKey(key, value, resource, path);
-    if (err !== undefined) return err;
   }
   plain.sort();
   const front: string[] = [];
@@ -93,114 +120,166 @@ function validateMap(resource: JsonObject, rawPattern: JsonObject, path: string)
     if ((a !== undefined && a.kind === 'global') || hasNestedAnchors(pattern[key])) front.unshift(key);
     else back.push(key);
   }
-  for (const key of [...front, ...back]) {
-    const err = handleKey(key, pattern[key], resource, path);
-    if (err !== undefined) return err;
-  }
-  return OK;
+  const steps = [...anchors, ...front, ...back].map((key) => compileKey(key, pattern[key]));
+  if (steps.length === 1) return steps[0]!;
+  return (resource, path) => {
+    for (const step of steps) {
+      const err = step(resource, path);
+      if (err !== undefined) return err;
+    }
+    return OK;
+  };
 }
 
-function handleKey(element: string, pattern: unknown, resource: JsonObject, path: string): Outcome {
+function compileKey(element: string, pattern: unknown): MapMatcher {
   const anchor = parseAnchor(element);
   if (anchor === undefined || anchor.kind === 'addIfNotPresent') {
-    const current = `${path}${element}/`;
-    const value = resource[element];
     if (pattern === '*') {
-      return value !== undefined && value !== null ? OK : fail(path, `${path}/${element} not found`);
+      return (resource, path) => {
+        const value = resource[element];
+        return value !== undefined && value !== null ? OK : fail(path, `${path}/${element} not found`);
+      };
     }
-    return validateElement(value, pattern, current);
+    const child = compileElement(pattern);
+    return (resource, path) => child(resource[element], `${path}${element}/`);
   }
   const key = anchor.key;
-  const current = `${path}${key}/`;
-  const present = Object.hasOwn(resource, key);
-  const value = resource[key];
   switch (anchor.kind) {
     case 'negation':
-      return present ? fail(current, `negation anchor matched in resource: ${current} is not allowed`) : OK;
-    case 'equality':
-      return present ? validateElement(value, pattern, current) : OK;
+      return (resource, path) => {
+        if (!Object.hasOwn(resource, key)) return OK;
+        const current = `${path}${key}/`;
+        return fail(current, `negation anchor matched in resource: ${current} is not allowed`);
+      };
+    case 'equality': {
+      const child = compileElement(pattern);
+      return (resource, path) => (Object.hasOwn(resource, key) ? child(resource[key], `${path}${key}/`) : OK);
+    }
     case 'condition': {
-      if (!present)
-        return {
-          skip: true,
-          path: current,
-          message: "conditional anchor mismatch: conditional anchor key doesn't exist in the resource",
-        };
-      const err = validateElement(value, pattern, current);
-      return err === undefined
-        ? OK
-        : { skip: true, path: err.path, message: `conditional anchor mismatch: ${err.message}` };
+      const child = compileElement(pattern);
+      return (resource, path) => {
+        const current = `${path}${key}/`;
+        if (!Object.hasOwn(resource, key))
+          return {
+            skip: true,
+            path: current,
+            message: "conditional anchor mismatch: conditional anchor key doesn't exist in the resource",
+          };
+        const err = child(resource[key], current);
+        return err === undefined
+          ? OK
+          : { skip: true, path: err.path, message: `conditional anchor mismatch: ${err.message}` };
+      };
     }
     case 'global': {
-      if (!present) return OK;
-      const err = validateElement(value, pattern, current);
-      return err === undefined
-        ? OK
-        : { skip: true, path: err.path, message: `global anchor mismatch: ${err.message}` };
+      const child = compileElement(pattern);
+      return (resource, path) => {
+        if (!Object.hasOwn(resource, key)) return OK;
+        const err = child(resource[key], `${path}${key}/`);
+        return err === undefined
+          ? OK
+          : { skip: true, path: err.path, message: `global anchor mismatch: ${err.message}` };
+      };
     }
-    case 'existence': {
-      if (!present) return OK;
-      if (!Array.isArray(value))
-        return fail(current, 'existence ^() anchor can be used only on list/array type resource');
-      if (!Array.isArray(pattern)) return fail(current, 'existence anchor pattern has to be a list');
-      for (const p of pattern) {
-        if (!isObject(p)) return fail(current, 'existence anchor pattern items have to be maps');
-        const found = value.some((item, i) => validateElement(item, p, `${current}${i}/`) === undefined);
-        if (!found) return fail(current, `existence anchor validation failed at path ${current}`);
-      }
-      return OK;
-    }
+    case 'existence':
+      return compileExistence(key, pattern);
   }
 }
 
-function validateArray(resource: unknown[], pattern: unknown[], path: string): Outcome {
-  if (pattern.length === 0) return fail(path, 'pattern Array empty');
+function compileExistence(key: string, pattern: unknown): MapMatcher {
+  const items = Array.isArray(pattern)
+    ? pattern.map((p) => (isObject(p) ? compileElement(p) : undefined))
+    : [];
+  return (resource, path) => {
+    if (!Object.hasOwn(resource, key)) return OK;
+    const current = `${path}${key}/`;
+    const value = resource[key];
+    if (!Array.isArray(value))
+      return fail(current, 'existence ^() anchor can be used only on list/array type resource');
+    if (!Array.isArray(pattern)) return fail(current, 'existence anchor pattern has to be a list');
+    for (let j = 0; j < pattern.length; j++) {
+      if (!isObject(pattern[j])) return fail(current, 'existence anchor pattern items have to be maps');
+      const item = items[j]!;
+      const found = value.some((v, i) => item(v, `${current}${i}/`) === undefined);
+      if (!found) return fail(current, `existence anchor validation failed at path ${current}`);
+    }
+    return OK;
+  };
+}
+
+type ArrayMatcher = (resource: unknown[], path: string) => Outcome;
+
+function compileArray(pattern: unknown[]): ArrayMatcher {
+  if (pattern.length === 0) return (_resource, path) => fail(path, 'pattern Array empty');
   const first = pattern[0];
-  if (isObject(first)) return validateArrayOfMaps(resource, first, path);
-  if (!Array.isArray(first)) return validateElement(resource, first, path);
-  if (resource.length < pattern.length) {
-    return fail(
-      '',
-      `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`,
-    );
-  }
-  let applied = 0;
-  const skips: PatternError[] = [];
-  for (let i = 0; i < pattern.length; i++) {
-    const err = validateElement(resource[i], pattern[i], `${path}${i}/`);
-    if (err !== undefined) {
-      if (err.skip) {
-        skips.push(err);
-        continue;
+  if (isObject(first)) {
+    const each = compileElement(first);
+    return (resource, path) => {
+      let applied = 0;
+      let skips: PatternError[] | undefined;
+      for (let i = 0; i < resource.length; i++) {
+        const err = each(resource[i], `${path}${i}/`);
+        if (err !== undefined) {
+          if (err.skip) {
+            (skips ??= []).push(err);
+            continue;
+          }
+          return err;
+        }
+        applied++;
       }
-      return err;
-    }
-    applied++;
+      return combineSkips(applied, skips, path);
+    };
   }
-  return combineSkips(applied, skips, path);
+  if (!Array.isArray(first)) {
+    const whole = compileElement(first);
+    return (resource, path) => whole(resource, path);
+  }
+  const items = pattern.map((p) => compileElement(p));
+  return (resource, path) => {
+    if (resource.length < pattern.length) {
+      return fail(
+        '',
+        `validate Array failed, array length mismatch, resource Array len is ${resource.length} and pattern Array len is ${pattern.length}`,
+      );
+    }
+    let applied = 0;
+    let skips: PatternError[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const err = items[i]!(resource[i], `${path}${i}/`);
+      if (err !== undefined) {
+        if (err.skip) {
+          (skips ??= []).push(err);
+          continue;
+        }
+        return err;
+      }
+      applied++;
+    }
+    return combineSkips(applied, skips, path);
+  };
 }
 
-function validateArrayOfMaps(resource: unknown[], pattern: JsonObject, path: string): Outcome {
-  let applied = 0;
-  const skips: PatternError[] = [];
-  for (let i = 0; i < resource.length; i++) {
-    const err = validateElement(resource[i], pattern, `${path}${i}/`);
-    if (err !== undefined) {
-      if (err.skip) {
-        skips.push(err);
-        continue;
-      }
-      return err;
-    }
-    applied++;
-  }
-  return combineSkips(applied, skips, path);
-}
-
-function combineSkips(applied: number, skips: PatternError[], path: string): Outcome {
-  if (applied === 0 && skips.length > 0)
+function combineSkips(applied: number, skips: PatternError[] | undefined, path: string): Outcome {
+  if (applied === 0 && skips !== undefined && skips.length > 0)
     return { skip: true, path, message: skips.map((s) => s.message).join('; ') };
   return OK;
+}
+
+const METADATA_FIELDS = ['labels', 'annotations'] as const;
+
+function hasMetadataWildcards(pattern: JsonObject): boolean {
+  const meta = pattern['metadata'];
+  if (!isObject(meta)) return false;
+  for (const field of METADATA_FIELDS) {
+    const p = meta[field];
+    if (!isObject(p)) continue;
+    for (const key of Object.keys(p)) {
+      const a = parseAnchor(key);
+      if (hasWildcard(a === undefined ? key : a.key)) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -213,7 +292,7 @@ function expandMetadataWildcards(pattern: JsonObject, resource: JsonObject): Jso
   const resMeta = isObject(resource['metadata']) ? resource['metadata'] : {};
   let changed = false;
   const newMeta: JsonObject = { ...meta };
-  for (const field of ['labels', 'annotations']) {
+  for (const field of METADATA_FIELDS) {
     const p = meta[field];
     if (!isObject(p)) continue;
     const r = isObject(resMeta[field]) ? (resMeta[field] as JsonObject) : {};

@@ -1,13 +1,19 @@
 // Leaf comparison of a resource value with a pattern value, as Kyverno's pattern.Validate:
 // `a | b` (or), `a & b` (and), operators > < >= <= ! and ranges `1-5`, `1!-5`; each comparison
-// tries a Go duration, then a Kubernetes quantity, then a wildcard string.
+// tries a Go duration, then a Kubernetes quantity, then a wildcard string. A string pattern is
+// parsed once into a predicate (operands pre-parsed, wildcards pre-compiled) and cached.
 import { compareNumbers, parseQuantity } from '../common/quantity.ts';
 import { parseGoDuration } from '../common/duration.ts';
-import { wildcardMatch } from '../common/wildcard.ts';
+import { hasWildcard, wildcardRegExp } from '../common/wildcard.ts';
 
 export type PatternOperator = '' | '>=' | '<=' | '>' | '<' | '!';
 
+/** A compiled leaf pattern: does this resource value satisfy it? */
+export type ValuePredicate = (value: unknown) => boolean;
+
 const RANGE_RE = /^(-?\d+(?:\.\d+)?[A-Za-z]*)(!?-)(-?\d+(?:\.\d+)?[A-Za-z]*)$/u;
+const MAX_CACHED = 10_000;
+const stringPatterns = new Map<string, ValuePredicate>();
 
 export function operatorOf(pattern: string): PatternOperator {
   if (pattern.length < 2) return '';
@@ -16,12 +22,18 @@ export function operatorOf(pattern: string): PatternOperator {
 }
 
 export function validateValue(value: unknown, pattern: unknown): boolean {
-  if (typeof pattern === 'boolean') return value === pattern;
-  if (typeof pattern === 'number') return validateNumberPattern(value, pattern);
-  if (pattern === null || pattern === undefined) return validateNilPattern(value);
-  if (typeof pattern === 'string') return validateStringPatterns(value, pattern);
-  if (Array.isArray(pattern)) return false;
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof pattern === 'string') return compileStringPatterns(pattern)(value);
+  return compileValuePattern(pattern)(value);
+}
+
+/** The predicate of a leaf pattern of any JSON type. */
+export function compileValuePattern(pattern: unknown): ValuePredicate {
+  if (typeof pattern === 'boolean') return (value) => value === pattern;
+  if (typeof pattern === 'number') return (value) => validateNumberPattern(value, pattern);
+  if (pattern === null || pattern === undefined) return validateNilPattern;
+  if (typeof pattern === 'string') return compileStringPatterns(pattern);
+  if (Array.isArray(pattern)) return () => false;
+  return (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function validateNumberPattern(value: unknown, pattern: number): boolean {
@@ -46,29 +58,66 @@ function validateNilPattern(value: unknown): boolean {
 }
 
 export function validateStringPatterns(value: unknown, pattern: string): boolean {
-  if (value === pattern) return true;
-  for (const orPart of pattern.split('|')) {
-    const cond = orPart.trim();
-    if (cond.split('&').every((p) => validateStringPattern(value, p.trim()))) return true;
-  }
-  return false;
+  return compileStringPatterns(pattern)(value);
 }
 
-function validateStringPattern(value: unknown, pattern: string): boolean {
+/** `a | b & c`: the whole text first, then each `|` alternative, each a conjunction over `&`. */
+function compileStringPatterns(pattern: string): ValuePredicate {
+  let compiled = stringPatterns.get(pattern);
+  if (compiled !== undefined) return compiled;
+  const alternatives = pattern.split('|').map((orPart) =>
+    orPart
+      .trim()
+      .split('&')
+      .map((p) => compileStringPattern(p.trim())),
+  );
+  if (alternatives.length === 1 && alternatives[0]!.length === 1) {
+    const only = alternatives[0]![0]!;
+    compiled = (value) => value === pattern || only(value);
+  } else {
+    compiled = (value) => {
+      if (value === pattern) return true;
+      for (const conjunction of alternatives) {
+        let all = true;
+        for (const test of conjunction) {
+          if (!test(value)) {
+            all = false;
+            break;
+          }
+        }
+        if (all) return true;
+      }
+      return false;
+    };
+  }
+  if (stringPatterns.size >= MAX_CACHED) stringPatterns.clear();
+  stringPatterns.set(pattern, compiled);
+  return compiled;
+}
+
+function compileStringPattern(pattern: string): ValuePredicate {
   const range = RANGE_RE.exec(pattern);
   if (range !== null) {
     const [, lo, sep, hi] = range;
-    if (sep === '-')
-      return validateStringPattern(value, `>= ${lo}`) && validateStringPattern(value, `<= ${hi}`);
-    return validateStringPattern(value, `< ${lo}`) || validateStringPattern(value, `> ${hi}`);
+    if (sep === '-') {
+      const atLeast = compileStringPattern(`>= ${lo}`);
+      const atMost = compileStringPattern(`<= ${hi}`);
+      return (value) => atLeast(value) && atMost(value);
+    }
+    const below = compileStringPattern(`< ${lo}`);
+    const above = compileStringPattern(`> ${hi}`);
+    return (value) => below(value) || above(value);
   }
   const op = operatorOf(pattern);
   const operand = pattern.slice(op.length).trim();
-  return (
-    compareDuration(value, operand, op) ||
-    compareQuantity(value, operand, op) ||
-    compareString(value, operand, op)
-  );
+  const duration = parseGoDuration(operand);
+  const quantity = parseQuantity(operand);
+  const text = compileStringCompare(operand, op);
+  if (duration === undefined && quantity === undefined) return text;
+  return (value) =>
+    (duration !== undefined && compareDuration(value, duration, op)) ||
+    (quantity !== undefined && compareQuantity(value, quantity, op)) ||
+    text(value);
 }
 
 function numberText(value: unknown): string | undefined {
@@ -95,35 +144,35 @@ function applyOp(cmp: number, op: PatternOperator): boolean {
   }
 }
 
-function compareDuration(value: unknown, pattern: string, op: PatternOperator): boolean {
-  const p = parseGoDuration(pattern);
-  if (p === undefined) return false;
+function compareDuration(value: unknown, pattern: number, op: PatternOperator): boolean {
   const text = numberText(value);
   if (text === undefined) return false;
   const v = parseGoDuration(text);
   if (v === undefined) return false;
-  return applyOp(compareNumbers(v, p), op);
+  return applyOp(compareNumbers(v, pattern), op);
 }
 
-function compareQuantity(value: unknown, pattern: string, op: PatternOperator): boolean {
-  const p = parseQuantity(pattern);
-  if (p === undefined) return false;
+function compareQuantity(value: unknown, pattern: number, op: PatternOperator): boolean {
   const text = numberText(value);
   if (text === undefined) return false;
   const v = parseQuantity(text);
   if (v === undefined) return false;
-  return applyOp(compareNumbers(v, p), op);
+  return applyOp(compareNumbers(v, pattern), op);
 }
 
-function compareString(value: unknown, pattern: string, op: PatternOperator): boolean {
-  if (op !== '' && op !== '!') return false;
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else if (typeof value === 'number') text = Number.isInteger(value) ? String(value) : goFloatE(value);
-  else if (typeof value === 'boolean') text = String(value);
-  else return false;
-  const matched = wildcardMatch(pattern, text);
-  return op === '!' ? !matched : matched;
+function compileStringCompare(pattern: string, op: PatternOperator): ValuePredicate {
+  if (op !== '' && op !== '!') return () => false;
+  const re = hasWildcard(pattern) ? wildcardRegExp(pattern) : undefined;
+  const negate = op === '!';
+  return (value) => {
+    let text: string;
+    if (typeof value === 'string') text = value;
+    else if (typeof value === 'number') text = Number.isInteger(value) ? String(value) : goFloatE(value);
+    else if (typeof value === 'boolean') text = String(value);
+    else return false;
+    const matched = re === undefined ? pattern === text : re.test(text);
+    return negate ? !matched : matched;
+  };
 }
 
 /** Go's strconv.FormatFloat(v, 'E', -1, 64). */
