@@ -25,30 +25,40 @@ export interface MatchInput {
   readonly packages: readonly Package[];
 }
 
-/** One affected row with its record's columns; JSON columns stay text until the row matches. */
+/** One affected row; its `data` JSON stays text until the row's ecosystem applies. */
 interface AffectedRow {
-  readonly id: number;
+  readonly vuln: number;
+  readonly ecosystem: string;
+  readonly data: string;
+}
+
+/** The record columns a finding needs, read only for records that matched (JSON kept as text). */
+interface VulnRow {
   readonly vulnId: string;
+  readonly withdrawn: boolean;
   readonly title: string | undefined;
   readonly rating: string | undefined;
   readonly severity: string | undefined;
   readonly refs: string | undefined;
   readonly aliases: string | undefined;
-  readonly ecosystem: string;
-  readonly data: string;
 }
 
-const statements = new WeakMap<DatabaseSync, StatementSync>();
+interface Statements {
+  readonly affected: StatementSync;
+  readonly vuln: StatementSync;
+}
 
-function statementFor(db: DatabaseSync): StatementSync {
+const statements = new WeakMap<DatabaseSync, Statements>();
+
+function statementsFor(db: DatabaseSync): Statements {
   let found = statements.get(db);
   if (found === undefined) {
-    found = db.prepare(
-      `SELECT v.id AS id, v.vuln_id AS vuln_id, v.title AS title, v.rating AS rating, v.severity AS severity,
-              v.refs AS refs, v.aliases AS aliases, a.ecosystem AS ecosystem, a.data AS data
-       FROM affected a JOIN vulns v ON v.id = a.vuln
-       WHERE a.family = ? AND a.name = ? AND v.withdrawn IS NULL`,
-    );
+    found = {
+      affected: db.prepare('SELECT vuln, ecosystem, data FROM affected WHERE family = ? AND name = ?'),
+      vuln: db.prepare(
+        'SELECT vuln_id, withdrawn, title, rating, severity, refs, aliases FROM vulns WHERE id = ?',
+      ),
+    };
     statements.set(db, found);
   }
   return found;
@@ -60,28 +70,41 @@ function statementFor(db: DatabaseSync): StatementSync {
  * ignored. Findings are sorted by package purl, then id.
  */
 export function matchInventory(db: DatabaseSync, input: MatchInput, options: MatchOptions = {}): Finding[] {
-  const affected = statementFor(db);
+  const { affected, vuln } = statementsFor(db);
   // Many packages share a name (one library at several paths): read its rows once per call.
   const rowCache = new Map<string, readonly AffectedRow[]>();
   const entryCache = new Map<string, StoredAffected>();
+  const vulnCache = new Map<number, VulnRow | undefined>();
   const rowsFor = (family: string, name: string): readonly AffectedRow[] => {
     const key = `${family}\u0000${name}`;
     let rows = rowCache.get(key);
     if (rows === undefined) {
       rows = affected.all(family, name).map((row) => ({
-        id: Number(row['id']),
-        vulnId: String(row['vuln_id']),
-        title: nullable(row['title']),
-        rating: nullable(row['rating']),
-        severity: nullable(row['severity']),
-        refs: nullable(row['refs']),
-        aliases: nullable(row['aliases']),
+        vuln: Number(row['vuln']),
         ecosystem: String(row['ecosystem']),
         data: String(row['data']),
       }));
       rowCache.set(key, rows);
     }
     return rows;
+  };
+  const vulnOf = (id: number): VulnRow | undefined => {
+    if (vulnCache.has(id)) return vulnCache.get(id);
+    const row = vuln.get(id);
+    const found =
+      row === undefined
+        ? undefined
+        : {
+            vulnId: String(row['vuln_id']),
+            withdrawn: row['withdrawn'] !== null,
+            title: nullable(row['title']),
+            rating: nullable(row['rating']),
+            severity: nullable(row['severity']),
+            refs: nullable(row['refs']),
+            aliases: nullable(row['aliases']),
+          };
+    vulnCache.set(id, found);
+    return found;
   };
   const entryOf = (row: AffectedRow): StoredAffected => {
     let entry = entryCache.get(row.data);
@@ -131,19 +154,21 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
         const entry = entryOf(row);
         const verdict = evaluateAffected(entry, query.version, comparator);
         if (verdict === undefined) continue;
-        const previous = matched.get(row.id);
-        matched.set(row.id, {
-          id: row.vulnId,
-          aliases: parseJson<string[]>(row.aliases) ?? [],
-          title: row.title,
-          rating: row.rating,
+        const record = vulnOf(row.vuln);
+        if (record === undefined || record.withdrawn) continue;
+        const previous = matched.get(row.vuln);
+        matched.set(row.vuln, {
+          id: record.vulnId,
+          aliases: parseJson<string[]>(record.aliases) ?? [],
+          title: record.title,
+          rating: record.rating,
           severity: [
-            ...(previous?.severity ?? parseJson<OsvSeverity[]>(row.severity) ?? []),
+            ...(previous?.severity ?? parseJson<OsvSeverity[]>(record.severity) ?? []),
             ...(entry.severity ?? []),
           ],
           affectedRating: previous?.affectedRating ?? entry.hints?.rating,
           references:
-            previous?.references ?? (parseJson<OsvReference[]>(row.refs) ?? []).map((ref) => ref.url),
+            previous?.references ?? (parseJson<OsvReference[]>(record.refs) ?? []).map((ref) => ref.url),
           fixed: [...(previous?.fixed ?? []), ...verdict.fixed],
           willNotFix: (previous?.willNotFix ?? true) && verdict.willNotFix,
         });
