@@ -243,6 +243,16 @@ export function evaluateCel(expression: string, activation: Record<string, unkno
   return program(activation);
 }
 
+/**
+ * Evaluates a freshly parsed expression. For expressions calling async functions: cel-js 8 marks a
+ * quantifier (`all`, `exists`) async after its first async run and later runs of that program lose
+ * the accumulator (they return undefined), so such programs are not reused.
+ */
+export function evaluateCelFresh(expression: string, activation: Record<string, unknown>): unknown {
+  shared ??= build();
+  return shared.parse(expression)(activation);
+}
+
 /** Parses an expression to surface syntax errors at load time. */
 export function checkCel(expression: string): void {
   shared ??= build();

@@ -12,7 +12,7 @@ import type { EvaluationOptions } from '../evaluation.ts';
 import type { CelPolicy } from '../load/types.ts';
 import type { JsonPatchOperation, PolicyResponse, RuleResult } from '../types.ts';
 import { listImages, parseKyvernoImage } from '../kyverno/images.ts';
-import { evaluateCel, UNSUPPORTED_MARK } from './env.ts';
+import { evaluateCel, evaluateCelFresh, UNSUPPORTED_MARK } from './env.ts';
 import { matchResourcesMatches } from './match-constraints.ts';
 import { buildActivation, checkMatchConditions, withVariables } from './validations.ts';
 import {
@@ -199,10 +199,12 @@ export async function applyImageValidatingPolicy(
     const expr = asString(v['expression']) ?? '';
     let result: unknown;
     try {
-      result = await withImageVerifyScope(scope, () => evaluateCel(expr, activation));
+      result = await withImageVerifyScope(scope, () => evaluateCelFresh(expr, activation));
     } catch (e) {
       return finish(errorResult(e, `expression '${expr}'`));
     }
+    // cel-js settles a rejected async function call as the error value itself.
+    if (result instanceof Error) return finish(errorResult(result, `expression '${expr}'`));
     if (typeof result !== 'boolean')
       return finish({ status: 'error', message: `expression '${expr}' did not return a bool` });
     if (!result) {
@@ -210,7 +212,7 @@ export async function applyImageValidatingPolicy(
       const me = asString(v['messageExpression']);
       if (me !== undefined) {
         try {
-          const m = await withImageVerifyScope(scope, () => evaluateCel(me, activation));
+          const m = await withImageVerifyScope(scope, () => evaluateCelFresh(me, activation));
           if (typeof m === 'string') message = m;
         } catch (e) {
           message = `failed to evaluate message expression: ${(e as Error).message}`;
