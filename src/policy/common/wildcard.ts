@@ -26,3 +26,10 @@ export function wildcardMatch(pattern: string, value: string): boolean {
   if (!hasWildcard(pattern)) return pattern === value;
   return wildcardRegExp(pattern).test(value);
 }
+
+/** A reusable test for one wildcard pattern (plain equality when it has no wildcard). */
+export function compileWildcard(pattern: string): (value: string) => boolean {
+  if (!hasWildcard(pattern)) return (value) => value === pattern;
+  const re = wildcardRegExp(pattern);
+  return (value) => re.test(value);
+}
