@@ -223,7 +223,14 @@ export async function openSigningClients(
   const client = createRegistryClient({ ...registry, registry: reference.registry });
   let signatureClient: RegistryClient | undefined;
   if (signatureRepo !== undefined) {
-    const target = parseReference(signatureRepo).registry;
+    const repo = parseReference(signatureRepo);
+    if (repo.digest !== undefined || !repo.tagImplied) {
+      throw new BosunError(
+        'CLI_USAGE',
+        `--signature-repo names a repository, without tag or digest: ${signatureRepo}`,
+      );
+    }
+    const target = repo.registry;
     if (target !== reference.registry) {
       signatureClient = createRegistryClient({ ...registry, registry: target });
     }
