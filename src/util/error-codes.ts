@@ -81,6 +81,10 @@ export const ERROR_CODES = {
   POLICY_INVALID: 'input',
   POLICY_UNSUPPORTED: 'input',
 
+  // scan
+  SCAN_SBOM_INVALID: 'input',
+  SCAN_SBOM_LIMIT: 'limit',
+
   // report
   REPORT_IGNORE_INVALID: 'input',
   REPORT_VEX_INVALID: 'input',
