@@ -130,12 +130,12 @@ export function registryImageFacts(options: RegistryImageFactsOptions = {}): Reg
     run: () => Promise<T>,
   ): Promise<T> => {
     const hit = entries.get(key);
-    if (hit !== undefined && hit.expires > now()) {
-      stats.hits++;
-      return hit.value as Promise<T>;
-    }
     if (hit !== undefined && hit.expires === Number.POSITIVE_INFINITY) {
       stats.shared++;
+      return hit.value as Promise<T>;
+    }
+    if (hit !== undefined && hit.expires > now()) {
+      stats.hits++;
       return hit.value as Promise<T>;
     }
     stats.misses++;

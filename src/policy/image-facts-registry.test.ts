@@ -1,0 +1,163 @@
+// registryImageFacts on a real registry (Debian's docker-registry): digests, signatures in both
+// storage formats, attestations, a signature repository override, Kyverno imageRegistry metadata,
+// and the cache (hits by digest, one flight for concurrent questions, short negative answers).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSigningRegistry, type SigningRegistry } from '../../test/support/signing-registry.ts';
+import { signImage } from '../sign/index.ts';
+import { RegistryClient } from '../image/index.ts';
+import { registryImageFacts, type RegistryImageFacts } from './image-facts-registry.ts';
+import type { SignatureQuery } from './image-facts.ts';
+
+let reg: SigningRegistry;
+let facts: RegistryImageFacts;
+let clock = 0;
+let digest: string;
+let indexDigest: string;
+
+beforeAll(async () => {
+  reg = await startSigningRegistry();
+  facts = registryImageFacts({
+    credentials: async () => ({
+      kind: 'basic',
+      username: reg.registry.username ?? '',
+      password: reg.registry.password ?? '',
+    }),
+    clientOptions: { insecure: true },
+    cacheTtlMs: 60_000,
+    negativeTtlMs: 1_000,
+    now: () => clock,
+  });
+  digest = await reg.push('facts/app', '1.0', { config: { config: { User: '1000' } } });
+  indexDigest = await reg.push('facts/multi', '2.0', { index: true });
+  await reg.push('facts/late', '1.0');
+  await reg.sign(`${reg.host}/facts/app:1.0`, { annotations: { env: 'prod' } });
+  await reg.attest(
+    `${reg.host}/facts/app:1.0`,
+    'https://example.com/predicate/v1',
+    { ok: true },
+    { format: 'bundle' },
+  );
+});
+
+afterAll(async () => {
+  await facts?.close();
+  await reg?.stop();
+});
+
+const query = (reference: string, d: string, extra: Partial<SignatureQuery> = {}): SignatureQuery => ({
+  reference,
+  digest: d,
+  attestor: { kind: 'keys', publicKeys: [reg.publicPem] },
+  format: 'Cosign',
+  ...extra,
+});
+
+describe('registryImageFacts', () => {
+  it('resolves tags to digests, answering a repeat from the cache', async () => {
+    const before = facts.stats.misses;
+    expect(await facts.resolveDigest(`${reg.host}/facts/app:1.0`)).toBe(digest);
+    expect(await facts.resolveDigest(`${reg.host}/facts/app:1.0`)).toBe(digest);
+    expect(facts.stats.misses - before).toBe(1);
+    expect(await facts.resolveDigest(`${reg.host}/facts/app@${digest}`)).toBe(digest);
+  });
+
+  it.each<[string, Partial<SignatureQuery>, boolean]>([
+    ['trusted key', {}, true],
+    ['required annotation present', { annotations: { env: 'prod' } }, true],
+    ['required annotation absent', { annotations: { env: 'dev' } }, false],
+    [
+      'bundles only (SigstoreBundle): the legacy signature does not count',
+      { format: 'SigstoreBundle' },
+      false,
+    ],
+  ])('verifies signatures: %s', async (_name, extra, verified) => {
+    const check = await facts.verifySignature(query(`${reg.host}/facts/app:1.0`, digest, extra));
+    expect(check.verified).toBe(verified);
+  });
+
+  it('reports keyless and untrusted keys as not verified, with a reason', async () => {
+    const keyless = await facts.verifySignature({
+      ...query(`${reg.host}/facts/app:1.0`, digest),
+      attestor: { kind: 'keyless', issuer: 'x' },
+    });
+    expect([keyless.verified, typeof keyless.reason]).toEqual([false, 'string']);
+    const stranger = await facts.verifySignature(
+      query(`${reg.host}/facts/app:1.0`, digest, {
+        attestor: { kind: 'keys', publicKeys: [reg.strangerPublicPem] },
+      }),
+    );
+    expect(stranger.verified).toBe(false);
+  });
+
+  it('returns verified in-toto statements of the predicate type', async () => {
+    const check = await facts.verifyAttestations({
+      ...query(`${reg.host}/facts/app:1.0`, digest),
+      predicateType: 'https://example.com/predicate/v1',
+    });
+    expect([check.verified, check.statements.map((s) => [s['predicateType'], s['predicate']])]).toEqual([
+      true,
+      [['https://example.com/predicate/v1', { ok: true }]],
+    ]);
+  });
+
+  it('shares one flight between concurrent identical questions', async () => {
+    facts.clear();
+    const before = { ...facts.stats };
+    const q = query(`${reg.host}/facts/app:1.0`, digest);
+    const [a, b] = await Promise.all([facts.verifySignature(q), facts.verifySignature(q)]);
+    expect([a, b]).toEqual([{ verified: true }, { verified: true }]);
+    expect([facts.stats.misses - before.misses, facts.stats.shared - before.shared]).toEqual([1, 1]);
+    await facts.verifySignature(q);
+    expect(facts.stats.hits - before.hits).toBe(1);
+  });
+
+  it('keeps a negative answer only for the negative TTL', async () => {
+    const ref = `${reg.host}/facts/late:1.0`;
+    const d = await facts.resolveDigest(ref);
+    expect((await facts.verifySignature(query(ref, d))).verified).toBe(false);
+    await reg.sign(ref);
+    expect((await facts.verifySignature(query(ref, d))).verified).toBe(false);
+    clock += 1_001;
+    expect((await facts.verifySignature(query(ref, d))).verified).toBe(true);
+  });
+
+  it('reads signatures from another repository (Kyverno `repository`)', async () => {
+    const ref = `${reg.host}/facts/elsewhere:1.0`;
+    const d = await reg.push('facts/elsewhere', '1.0');
+    const client = new RegistryClient({
+      registry: reg.host,
+      insecure: true,
+      credentials: async () => ({
+        kind: 'basic',
+        username: reg.registry.username ?? '',
+        password: reg.registry.password ?? '',
+      }),
+    });
+    await signImage({
+      reference: ref,
+      key: reg.key,
+      client,
+      format: 'legacy',
+      signatureRepo: `${reg.host}/facts/signatures`,
+    });
+    await client.close();
+    expect((await facts.verifySignature(query(ref, d))).verified).toBe(false);
+    expect(
+      (await facts.verifySignature(query(ref, d, { repository: `${reg.host}/facts/signatures` }))).verified,
+    ).toBe(true);
+  });
+
+  it('describes images as Kyverno imageRegistry context data', async () => {
+    const single = await facts.registryMetadata(`${reg.host}/facts/app:1.0`);
+    expect([
+      single['resolvedImage'],
+      single['manifestList'],
+      (single['configData'] as { config: unknown }).config,
+    ]).toEqual([`${reg.host}/facts/app:1.0@${digest}`, undefined, { User: '1000' }]);
+    const multi = await facts.registryMetadata(`${reg.host}/facts/multi:2.0`);
+    expect([
+      multi['resolvedImage'],
+      (multi['manifestList'] as { manifests: unknown[] }).manifests.length,
+    ]).toEqual([`${reg.host}/facts/multi:2.0@${indexDigest}`, 1]);
+  });
+});
