@@ -29,3 +29,14 @@ export {
 } from './hashes/hash-dir.ts';
 export { formatManifest, parseManifest, type ManifestEntry } from './hashes/manifest.ts';
 export { verifySafetensorsIndex, type IndexVerifyResult } from './hashes/safetensors-index.ts';
+export {
+  DEFAULT_IMAGE_MODEL_LIMITS,
+  scanImageModels,
+  sniffCandidate,
+  type Candidate,
+  type ImageModelFile,
+  type ImageModelIssue,
+  type ImageModelLimits,
+  type ImageModelScan,
+  type ImageModelScanOptions,
+} from './image/index.ts';

@@ -114,7 +114,8 @@ export interface ModelScanOptions {
   readonly concurrency?: number;
   /**
    * Files in no recognised format (a README, random bytes that pickle.load rejects before
-   * running anything) are `skipped` and pass by default; `fail` reports them unscannable.
+   * running anything, a gzip'd man page) are `skipped` and pass by default; `fail` reports them
+   * unscannable.
    */
   readonly unknownFormats?: 'skip' | 'fail';
 }

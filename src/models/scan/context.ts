@@ -27,6 +27,10 @@ export interface ScanContext {
   readonly formats: Set<ModelFormat>;
   decompressed: number;
   bytesRead: number;
+  /** How files in no model format are treated (see ModelScanOptions.unknownFormats). */
+  readonly unknownFormats: 'skip' | 'fail';
+  /** Set when the file is only a compressed stream of content in no model format (skipped like any such file). */
+  unknownContent?: string;
 }
 
 /** Where an item sits: the container path below the file, and how deep the nesting is. */

@@ -112,10 +112,15 @@ export function createItemScanner(
         }
         if (decoded) {
           ctx.decompressed += decoded.data.length;
+          // At the top of a file, content in no known format is skipped like an uncompressed
+          // file (pickle.load rejects it before running anything): probe rather than assume.
+          const probeOnly = loc.depth === 0 && ctx.unknownFormats === 'skip';
           const inner = await scanItem(child(loc, wrapper.format), bufferSource(decoded.data), {
-            pickle: true,
+            pickle: !probeOnly,
           });
-          if (!inner && !decoded.problem) {
+          if (!inner && !decoded.problem && probeOnly) {
+            ctx.unknownContent = `${wrapper.format} stream of content in no recognised model format`;
+          } else if (!inner && !decoded.problem) {
             emit(ctx, loc, {
               format: wrapper.format,
               offset: 0,

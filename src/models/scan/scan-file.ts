@@ -20,6 +20,7 @@ function newContext(file: string, options: ModelScanOptions, allow: AllowList): 
     formats: new Set<ModelFormat>(),
     decompressed: 0,
     bytesRead: 0,
+    unknownFormats: options.unknownFormats ?? 'skip',
   };
 }
 
@@ -33,11 +34,8 @@ function sortFindings(findings: readonly ModelFinding[]): ModelFinding[] {
   );
 }
 
-async function scanSource(
-  ctx: ScanContext,
-  source: ByteSource,
-  unknownFormats: 'skip' | 'fail' = 'skip',
-): Promise<ModelScanResult> {
+async function scanSource(ctx: ScanContext, source: ByteSource): Promise<ModelScanResult> {
+  const unknownFormats = ctx.unknownFormats;
   const scanItem = createItemScanner(ctx);
   let matched: boolean;
   try {
@@ -78,7 +76,11 @@ async function scanSource(
     formats: [...ctx.formats].sort(),
     findings,
     verdict: fail ? 'fail' : 'pass',
-    ...(matched || ctx.formats.size > 0 ? {} : { skipped: 'not a recognised model format' }),
+    ...(matched || ctx.formats.size > 0
+      ? ctx.unknownContent !== undefined && findings.length === 0
+        ? { skipped: ctx.unknownContent }
+        : {}
+      : { skipped: 'not a recognised model format' }),
     bytesRead: ctx.bytesRead,
   };
 }
@@ -90,7 +92,7 @@ export async function scanModelFile(path: string, options: ModelScanOptions = {}
     ctx.bytesRead += n;
   });
   try {
-    return await scanSource(ctx, source, options.unknownFormats);
+    return await scanSource(ctx, source);
   } finally {
     await source.close();
   }
@@ -104,7 +106,7 @@ export async function scanModelBytes(
 ): Promise<ModelScanResult> {
   const ctx = newContext(name, options, compileAllowList(options.allow));
   ctx.bytesRead = bytes.length;
-  return scanSource(ctx, bufferSource(bytes), options.unknownFormats);
+  return scanSource(ctx, bufferSource(bytes));
 }
 
 async function listFiles(root: string, signal?: AbortSignal): Promise<string[]> {
