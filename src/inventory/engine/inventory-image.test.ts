@@ -81,7 +81,19 @@ async function open(dir: string): Promise<{ image: ResolvedImage; opened: string
 }
 
 async function cacheFiles(cacheDir: string): Promise<string[]> {
-  return (await readdir(join(cacheDir, 'inventory', 'layers')).catch(() => [])).sort();
+  return (await readdir(join(cacheDir, 'inventory', 'cache')).catch(() => [])).sort();
+}
+
+/** Cache files by kind (layer records, image entries), as paths. */
+async function cacheEntries(cacheDir: string): Promise<{ layers: string[]; images: string[] }> {
+  const layers: string[] = [];
+  const images: string[] = [];
+  for (const name of await cacheFiles(cacheDir)) {
+    const path = join(cacheDir, 'inventory', 'cache', name);
+    const text = await readFile(path, 'utf8');
+    (text.startsWith('{"format":"bosun-inventory-image"') ? images : layers).push(path);
+  }
+  return { layers, images };
 }
 
 beforeAll(async () => {
@@ -147,14 +159,27 @@ describe('inventoryImage', () => {
     const first = await open(dirA);
     const cold = await inventoryImage(first.image, { cacheDir });
     expect(first.opened).toEqual([base.digest, topA.digest]);
-    expect(await cacheFiles(cacheDir)).toHaveLength(2);
+    expect(await cacheEntries(cacheDir)).toEqual({
+      layers: [expect.any(String), expect.any(String)],
+      images: [expect.any(String)],
+    });
 
     const second = await open(dirA);
     const events: InventoryProgress[] = [];
     const warm = await inventoryImage(second.image, { cacheDir, onProgress: (e) => events.push(e) });
     expect(second.opened).toEqual([]);
     expect(warm).toEqual(cold);
-    expect(events.map((e) => e.kind)).toEqual(['layer-cached', 'layer-cached']);
+    expect(events.map((e) => e.kind)).toEqual(['image-cached']);
+
+    // Without the image entry, the layer entries still spare every layer.
+    for (const path of (await cacheEntries(cacheDir)).images) await rm(path);
+    const third = await open(dirA);
+    const layerEvents: InventoryProgress[] = [];
+    expect(await inventoryImage(third.image, { cacheDir, onProgress: (e) => layerEvents.push(e) })).toEqual(
+      cold,
+    );
+    expect(third.opened).toEqual([]);
+    expect(layerEvents.map((e) => e.kind)).toEqual(['layer-cached', 'layer-cached']);
 
     const other = await open(await writeLayout('shared-b', [base, topB]));
     const inventoryB = await inventoryImage(other.image, { cacheDir });
@@ -164,29 +189,60 @@ describe('inventoryImage', () => {
     expect((await cacheFiles(cacheDir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
-  it.each([
-    ['truncated JSON', (text: string) => text.slice(0, text.length / 2)],
+  const corruptions: [string, (text: string) => string][] = [
+    ['truncated JSON', (text) => text.slice(0, text.length / 2)],
     ['not JSON', () => 'garbage'],
-    ['another key', (text: string) => text.replace(/"key":"[0-9a-f]+"/, `"key":"${'0'.repeat(64)}"`)],
-    ['a package without a name', (text: string) => text.replace(/"name":"base-a",/, '')],
+    ['another key', (text) => text.replace(/"key":"[0-9a-f]+"/, `"key":"${'0'.repeat(64)}"`)],
+    ['a package without a name', (text) => text.replace(/"name":"base-a",/, '')],
+    ['an unknown ecosystem', (text) => text.replace(/"ecosystem":"deb"/, '"ecosystem":"evil"')],
+    ['a wrong format version', (text) => text.replace(/"version":1,/, '"version":99,')],
+  ];
+
+  it.each([
+    ...corruptions,
     ['a bad entry', (text: string) => text.replace(/"entries":\["/, '"entries":["zz')],
-    ['an unknown ecosystem', (text: string) => text.replace(/"ecosystem":"deb"/, '"ecosystem":"evil"')],
-    ['a wrong format version', (text: string) => text.replace(/"version":1,/, '"version":99,')],
-  ])('a corrupt cache entry (%s) is ignored and recomputed', async (_name, corrupt) => {
+  ])('a corrupt layer entry (%s) is ignored and recomputed', async (name, corrupt) => {
     const cacheDir = await mkdtemp(join(work, 'cache-corrupt-'));
-    const dir = await writeLayout(`corrupt-${_name.replace(/\W+/g, '-')}`, [base]);
+    const dir = await writeLayout(`corrupt-${name.replace(/\W+/g, '-')}`, [base]);
     const cold = await inventoryImage((await open(dir)).image, { cacheDir });
-    const [name] = await cacheFiles(cacheDir);
-    const file = join(cacheDir, 'inventory', 'layers', name as string);
-    const good = await readFile(file, 'utf8');
+    const {
+      layers: [file],
+      images,
+    } = await cacheEntries(cacheDir);
+    for (const path of images) await rm(path);
+    const good = await readFile(file as string, 'utf8');
     const bad = corrupt(good);
     expect(bad).not.toBe(good);
-    await writeFile(file, bad);
+    await writeFile(file as string, bad);
     const again = await open(dir);
     expect(await inventoryImage(again.image, { cacheDir })).toEqual(cold);
     expect(again.opened).toEqual([base.digest]);
-    expect(await readFile(file, 'utf8')).toBe(good);
+    expect(await readFile(file as string, 'utf8')).toBe(good);
   });
+
+  it.each(corruptions)(
+    'a corrupt image entry (%s) falls back to the layer entries',
+    async (name, corrupt) => {
+      const cacheDir = await mkdtemp(join(work, 'cache-corrupt-image-'));
+      const dir = await writeLayout(`corrupt-image-${name.replace(/\W+/g, '-')}`, [base]);
+      const cold = await inventoryImage((await open(dir)).image, { cacheDir });
+      const {
+        images: [file],
+      } = await cacheEntries(cacheDir);
+      const good = await readFile(file as string, 'utf8');
+      const bad = corrupt(good);
+      expect(bad).not.toBe(good);
+      await writeFile(file as string, bad);
+      const events: InventoryProgress[] = [];
+      const again = await open(dir);
+      expect(await inventoryImage(again.image, { cacheDir, onProgress: (e) => events.push(e) })).toEqual(
+        cold,
+      );
+      expect(again.opened).toEqual([]);
+      expect(events.map((e) => e.kind)).toEqual(['layer-cached']);
+      expect(await readFile(file as string, 'utf8')).toBe(good);
+    },
+  );
 
   it('a different analyzer set or version is a different cache key', async () => {
     const cacheDir = join(work, 'cache-analyzers');
@@ -196,7 +252,7 @@ describe('inventoryImage', () => {
     const again = await open(dir);
     await inventoryImage(again.image, { cacheDir, analyzers: bumped });
     expect(again.opened).toEqual([base.digest]);
-    expect(await cacheFiles(cacheDir)).toHaveLength(2);
+    expect((await cacheEntries(cacheDir)).layers).toHaveLength(2);
   });
 
   it('cache problems never fail the inventory: unwritable directory, over-size records, pruning', async () => {
@@ -211,7 +267,12 @@ describe('inventoryImage', () => {
       onProgress: (e) => events.push(e),
     });
     expect(result).toEqual(reference);
-    expect(events.filter((e) => e.kind === 'cache-error')).toHaveLength(2);
+    expect(
+      events
+        .filter((e) => e.kind === 'cache-error')
+        .map((e) => (e.kind === 'cache-error' ? e.index : undefined))
+        .sort(),
+    ).toEqual([-1, 0, 1]);
 
     const tiny = join(work, 'cache-tiny');
     expect(

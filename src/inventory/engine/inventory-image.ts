@@ -8,6 +8,7 @@ import { analyzers as registeredAnalyzers } from '../registry.ts';
 import type { Analyzer } from '../analyzer.ts';
 import type { Inventory } from '../types.ts';
 import { collectLayer } from './collect-layer.ts';
+import { imageCacheKey, readCachedImage, writeCachedImage } from './image-cache.ts';
 import { imageMetadata } from './image-metadata.ts';
 import {
   layerCacheKey,
@@ -85,6 +86,11 @@ export async function inventoryImage(
   const inFlight = new Map<string, Promise<LayerRecord>>();
   let wrote = false;
 
+  const cacheError = (index: number, digest: string, error: unknown): void => {
+    const message = error instanceof Error ? error.message : String(error);
+    options.onProgress?.({ kind: 'cache-error', index, digest, message });
+  };
+
   const walk = async (job: LayerJob): Promise<LayerRecord> => {
     const { index, descriptor, diffId } = job;
     options.onProgress?.({
@@ -127,13 +133,26 @@ export async function inventoryImage(
     try {
       wrote = (await writeCachedLayer(cache, key, diffId, record, analyzers)) || wrote;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      options.onProgress?.({ kind: 'cache-error', index, digest: descriptor.digest, message });
+      cacheError(index, descriptor.digest, error);
     }
     return record;
   };
 
   try {
+    // The whole image seen before: one small file, no layer replayed.
+    const diffIds = image.layers.map((layer) => layer.diffId);
+    const imageKey =
+      cache === undefined || !diffIds.every((id): id is string => id !== undefined)
+        ? undefined
+        : imageCacheKey(image.manifest.digest, diffIds, analyzers, limits.maxBufferedEntryBytes);
+    if (cache !== undefined && imageKey !== undefined) {
+      const cached = await readCachedImage(cache, imageKey);
+      if (cached !== undefined) {
+        options.onProgress?.({ kind: 'image-cached', digest: image.manifest.digest });
+        return { target: { kind: 'image', image: imageMetadata(image, diffIds) }, ...cached };
+      }
+    }
+
     const jobs: LayerJob[] = image.layers.map(({ descriptor, diffId }, index) => ({
       index,
       descriptor,
@@ -154,6 +173,13 @@ export async function inventoryImage(
       })),
       { mode: 'image' },
     );
+    if (cache !== undefined && imageKey !== undefined) {
+      try {
+        wrote = (await writeCachedImage(cache, imageKey, merged)) || wrote;
+      } catch (error) {
+        cacheError(-1, image.manifest.digest, error);
+      }
+    }
     if (cache !== undefined && wrote) await pruneLayerCache(cache);
     return {
       target: {

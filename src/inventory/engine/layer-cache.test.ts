@@ -17,6 +17,7 @@ import {
 import {
   decodeEntries,
   encodeEntries,
+  isPackedPaths,
   packPaths,
   unpackPaths,
   type LayerRecord,
@@ -80,6 +81,19 @@ const entryArb: fc.Arbitrary<RecordEntry> = fc
     linkTarget === undefined ? { path, type } : { path, type, linkTarget },
   );
 
+/** A record read from the cache keeps owned-file lists packed: unpack them to compare. */
+function unpacked(record: LayerRecord | undefined): LayerRecord | undefined {
+  if (record === undefined) return undefined;
+  return {
+    ...record,
+    results: record.results.map(({ ownedPacked, ...file }) =>
+      ownedPacked === undefined
+        ? file
+        : { ...file, result: { ...file.result, ownedFiles: unpackPaths(ownedPacked) ?? [] } },
+    ),
+  };
+}
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bosun-layer-cache-'));
@@ -101,11 +115,27 @@ describe('layer record entries', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 30 }).filter((p) => !p.includes('\n'))), (paths) => {
         expect(unpackPaths(packPaths(paths))).toEqual(paths);
+        expect(isPackedPaths(packPaths(paths))).toBe(true);
       }),
     );
     expect(packPaths(['usr/bin/a', 'usr/bin/b'])).toBe('0 usr/bin/a\n8 b');
     expect(unpackPaths('9 x')).toBeUndefined();
     expect(unpackPaths('-1 x')).toBeUndefined();
+  });
+
+  it('the packed-form check agrees with unpacking on any text', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 60 }),
+          mutatedText(packPaths(['usr/bin/a', 'usr/bin/b', 'usr/lib/c'])),
+        ),
+        (text) => {
+          expect(isPackedPaths(text)).toBe(unpackPaths(text) !== undefined);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   it('front coding shares prefixes', () => {
@@ -126,7 +156,14 @@ describe('layer cache files', () => {
   it('serialises and parses a record back exactly', () => {
     const text = serializeLayer(RECORD, KEY, DIFF_ID, analyzers);
     expect(text).toContain('"ownedFilesPacked":"0 usr/bin/dash\\n8 sh\\n4 share/doc/dash/copyright"');
-    expect(parseCachedLayer(text, KEY, DIFF_ID)).toEqual(RECORD);
+    const parsed = parseCachedLayer(text, KEY, DIFF_ID);
+    expect(parsed?.results[0]?.result.ownedFiles).toBeUndefined();
+    expect(unpacked(parsed)).toEqual(RECORD);
+    // Written again as read, it is the same file.
+    expect(serializeLayer(parsed as LayerRecord, KEY, DIFF_ID, analyzers)).toBe(text);
+    expect(
+      parseCachedLayer(text.replace('"0 usr/bin/dash', '"9 usr/bin/dash'), KEY, DIFF_ID),
+    ).toBeUndefined();
     expect(parseCachedLayer(text, KEY, `sha256:${'b'.repeat(64)}`)).toBeUndefined();
   });
 
@@ -144,7 +181,7 @@ describe('layer cache files', () => {
   it('writes atomically and reads back; the key depends on diff-id, analyzers and the entry cap', async () => {
     const cache = openLayerCache(join(dir, 'rw'));
     expect(await writeCachedLayer(cache, KEY, DIFF_ID, RECORD, analyzers)).toBe(true);
-    expect(await readCachedLayer(cache, KEY, DIFF_ID)).toEqual(RECORD);
+    expect(unpacked(await readCachedLayer(cache, KEY, DIFF_ID))).toEqual(RECORD);
     expect(await readdir(cache.dir)).toEqual([`${KEY}.json`]);
     expect(
       new Set([

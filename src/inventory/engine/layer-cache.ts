@@ -1,6 +1,6 @@
 /**
  * Per-layer inventory cache: one JSON file per (diff-id, analyzer set, engine version) under
- * `<cacheDir>/inventory/layers/`. Layers are content-addressed by their diff-id (verified against
+ * `<cacheDir>/inventory/cache/` (image-level entries, see image-cache.ts, live beside them). Layers are content-addressed by their diff-id (verified against
  * the config, itself verified by digest), so a hit never needs the layer's bytes: a second scan of
  * the same image, or of one sharing base layers, does not decompress those layers again.
  * Files are written atomically (temp file + rename), bounded in size (per file and in total, the
@@ -14,8 +14,8 @@ import type { Analyzer } from '../analyzer.ts';
 import {
   decodeEntries,
   encodeEntries,
+  isPackedPaths,
   packPaths,
-  unpackPaths,
   type FileResult,
   type LayerRecord,
 } from './layer-record.ts';
@@ -44,7 +44,7 @@ export interface LayerCache {
 }
 
 export function openLayerCache(cacheDir: string, limits: Partial<LayerCacheLimits> = {}): LayerCache {
-  return { dir: join(cacheDir, 'inventory', 'layers'), limits: { ...DEFAULT_LAYER_CACHE_LIMITS, ...limits } };
+  return { dir: join(cacheDir, 'inventory', 'cache'), limits: { ...DEFAULT_LAYER_CACHE_LIMITS, ...limits } };
 }
 
 /** The analyzer set as cached: ids and versions, sorted by id. */
@@ -76,32 +76,37 @@ function fileOf(cache: LayerCache, key: string): string {
   return join(cache.dir, `${key}.json`);
 }
 
-/** The cached record for `key`, or undefined on a miss or an invalid file. */
-export async function readCachedLayer(
-  cache: LayerCache,
-  key: string,
-  diffId: string,
-): Promise<LayerRecord | undefined> {
-  const file = fileOf(cache, key);
-  let text: string;
+/** A cache file's text, or undefined when missing, unreadable or over the size limit. */
+export async function readCacheText(cache: LayerCache, key: string): Promise<string | undefined> {
   try {
-    const handle = await open(file, 'r');
+    const handle = await open(fileOf(cache, key), 'r');
     try {
       const { size } = await handle.stat();
       if (size > cache.limits.maxFileBytes) return undefined;
-      text = await handle.readFile('utf8');
+      return await handle.readFile('utf8');
     } finally {
       await handle.close();
     }
   } catch {
     return undefined;
   }
-  const record = parseCachedLayer(text, key, diffId);
-  if (record !== undefined) {
-    // Recently used files survive pruning.
-    const now = new Date();
-    await utimes(file, now, now).catch(() => undefined);
-  }
+}
+
+/** Marks a cache file as recently used (pruning removes the least recently used first). */
+export async function touchCacheFile(cache: LayerCache, key: string): Promise<void> {
+  const now = new Date();
+  await utimes(fileOf(cache, key), now, now).catch(() => undefined);
+}
+
+/** The cached record for `key`, or undefined on a miss or an invalid file. */
+export async function readCachedLayer(
+  cache: LayerCache,
+  key: string,
+  diffId: string,
+): Promise<LayerRecord | undefined> {
+  const text = await readCacheText(cache, key);
+  const record = text === undefined ? undefined : parseCachedLayer(text, key, diffId);
+  if (record !== undefined) await touchCacheFile(cache, key);
   return record;
 }
 
@@ -123,27 +128,33 @@ export function parseCachedLayer(text: string, key: string, diffId: string): Lay
   if (!Array.isArray(rawEntries) || !Array.isArray(results) || !Array.isArray(issues)) return undefined;
   const entries = decodeEntries(rawEntries);
   if (entries === undefined || !issues.every(isIssue)) return undefined;
-  const unpacked: FileResult[] = [];
+  const files: FileResult[] = [];
   for (const item of results) {
-    const result = unpackOwned(item);
-    if (result === undefined || !isFileResult(result)) return undefined;
-    unpacked.push(result);
+    const file = withPackedOwned(item);
+    if (file === undefined || !isFileResult(file)) return undefined;
+    files.push(file);
   }
-  return { diffId, entries, results: unpacked, issues, uncompressedBytes: bytes };
+  return { diffId, entries, results: files, issues, uncompressedBytes: bytes };
 }
 
-/** Owned-file lists are stored packed (see `packPaths`); anything else passes through to validation. */
-function unpackOwned(item: unknown): unknown {
+/**
+ * Owned-file lists are stored packed (see `packPaths`) and stay packed in memory: the merge
+ * unpacks only lists that may name a package's file. Checked for form here all the same.
+ */
+function withPackedOwned(item: unknown): unknown {
   if (typeof item !== 'object' || item === null) return item;
   const result = (item as { result?: unknown }).result;
   if (typeof result !== 'object' || result === null || !('ownedFilesPacked' in result)) return item;
   const { ownedFilesPacked, ...rest } = result as { ownedFilesPacked: unknown };
-  if (typeof ownedFilesPacked !== 'string' || 'ownedFiles' in rest) return undefined;
-  const ownedFiles = unpackPaths(ownedFilesPacked);
-  return ownedFiles === undefined ? undefined : { ...item, result: { ...rest, ownedFiles } };
+  if (typeof ownedFilesPacked !== 'string' || 'ownedFiles' in rest || !isPackedPaths(ownedFilesPacked))
+    return undefined;
+  return { ...item, result: rest, ownedPacked: ownedFilesPacked };
 }
 
 function packOwned(file: FileResult): unknown {
+  const { ownedPacked, ...plain } = file;
+  if (ownedPacked !== undefined)
+    return { ...plain, result: { ...file.result, ownedFilesPacked: ownedPacked } };
   const owned = file.result.ownedFiles;
   if (owned === undefined || owned.length === 0 || owned.some((path) => path.includes('\n'))) return file;
   const { ownedFiles: _owned, ...rest } = file.result;
@@ -181,7 +192,11 @@ export async function writeCachedLayer(
   record: LayerRecord,
   analyzers: readonly Analyzer[],
 ): Promise<boolean> {
-  const text = serializeLayer(record, key, diffId, analyzers);
+  return writeCacheText(cache, key, serializeLayer(record, key, diffId, analyzers));
+}
+
+/** Writes a cache file atomically (temp file + rename); false when over the size limit. */
+export async function writeCacheText(cache: LayerCache, key: string, text: string): Promise<boolean> {
   if (Buffer.byteLength(text) > cache.limits.maxFileBytes) return false;
   await mkdir(cache.dir, { recursive: true, mode: 0o700 });
   const file = fileOf(cache, key);

@@ -21,6 +21,22 @@ export interface FileResult {
   readonly analyzer: string;
   readonly path: string;
   readonly result: AnalyzerResult;
+  /**
+   * `result.ownedFiles` as read from the cache, still packed (see `packPaths`): a Debian root
+   * owns ~150k paths and the merge needs a handful, so they are unpacked only where needed.
+   */
+  readonly ownedPacked?: string;
+}
+
+/** The OS-owned paths a result names, as a list or packed. */
+export type OwnedPaths =
+  | { readonly kind: 'list'; readonly paths: readonly string[] }
+  | { readonly kind: 'packed'; readonly packed: string };
+
+export function ownedPathsOf(file: FileResult): OwnedPaths | undefined {
+  if (file.ownedPacked !== undefined) return { kind: 'packed', packed: file.ownedPacked };
+  const paths = file.result.ownedFiles;
+  return paths === undefined || paths.length === 0 ? undefined : { kind: 'list', paths };
 }
 
 export interface LayerRecord {
@@ -112,16 +128,49 @@ export function unpackPaths(packed: string): string[] | undefined {
   if (packed === '') return [];
   const out: string[] = [];
   let previous = '';
-  for (const line of packed.split('\n')) {
-    const space = line.indexOf(' ');
-    const prefix = line.slice(0, space);
-    if (space < 1 || space > 4 || !/^[0-9a-z]+$/.test(prefix)) return undefined;
-    const shared = parseInt(prefix, 36);
-    if (shared > previous.length) return undefined;
-    previous = previous.slice(0, shared) + line.slice(space + 1);
+  let at = 0;
+  while (at <= packed.length) {
+    let end = packed.indexOf('\n', at);
+    if (end < 0) end = packed.length;
+    // `<base-36 digits> <rest>`, at most 4 digits (paths are under 4096 bytes).
+    let shared = 0;
+    let digits = 0;
+    let code = packed.charCodeAt(at);
+    while (digits < 5 && ((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) {
+      shared = shared * 36 + (code <= 57 ? code - 48 : code - 87);
+      code = packed.charCodeAt(at + ++digits);
+    }
+    if (digits === 0 || digits > 4 || code !== 32 || shared > previous.length) return undefined;
+    previous = previous.slice(0, shared) + packed.slice(at + digits + 1, end);
     out.push(previous);
+    at = end + 1;
   }
   return out;
+}
+
+/**
+ * Whether `packed` is well formed for `unpackPaths` (it then cannot fail), checked from lengths
+ * alone so a cache read does not build every path.
+ */
+export function isPackedPaths(packed: string): boolean {
+  if (packed === '') return true;
+  let previousLength = 0;
+  let at = 0;
+  while (at <= packed.length) {
+    let end = packed.indexOf('\n', at);
+    if (end < 0) end = packed.length;
+    let shared = 0;
+    let digits = 0;
+    let code = packed.charCodeAt(at);
+    while (digits < 5 && ((code >= 48 && code <= 57) || (code >= 97 && code <= 122))) {
+      shared = shared * 36 + (code <= 57 ? code - 48 : code - 87);
+      code = packed.charCodeAt(at + ++digits);
+    }
+    if (digits === 0 || digits > 4 || code !== 32 || shared > previousLength) return false;
+    previousLength = shared + (end - at - digits - 1);
+    at = end + 1;
+  }
+  return true;
 }
 
 /** True when the result carries nothing (it is then not recorded). */

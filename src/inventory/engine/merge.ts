@@ -11,6 +11,7 @@ import { resolveOs, type OsCandidate } from '../analyzers/os-release/os-release.
 import type { InventoryIssue, ModelFile, OsInfo, Package, PackageLocation } from '../types.ts';
 import { LAYER_ISSUE_SOURCE } from './collect-layer.ts';
 import { buildFileHistory, compare, packageKey, type HistoryLayer } from './file-history.ts';
+import { ownedPathsOf, type OwnedPaths } from './layer-record.ts';
 import { applyLockfileRule, type SourcedPackages } from './lockfile-rule.ts';
 import { isOsEcosystem, markOsOwned } from './os-owned.ts';
 
@@ -59,7 +60,7 @@ export function mergeLayers(layers: readonly HistoryLayer[], options: MergeOptio
 
   const candidates: OsCandidate[] = [];
   const facts: AnalyzerFact[] = [];
-  const owned: (readonly string[])[] = [];
+  const owned: OwnedPaths[] = [];
   const sources: SourcedPackages[] = [];
   const modelFiles = new Map<string, ModelFile>();
   for (const { layer, file } of history.surviving) {
@@ -68,7 +69,8 @@ export function mergeLayers(layers: readonly HistoryLayer[], options: MergeOptio
     issues.push(...result.issues.map((issue) => stampIssue(issue, here)));
     if (result.os !== undefined) candidates.push({ path, os: result.os });
     facts.push(...(result.facts ?? []));
-    if (result.ownedFiles !== undefined) owned.push(result.ownedFiles);
+    const ownedPaths = ownedPathsOf(file);
+    if (ownedPaths !== undefined) owned.push(ownedPaths);
     for (const model of result.modelFiles ?? [])
       modelFiles.set(model.path, { ...model, location: stamp(model.location, here) });
     const packages = result.packages.map((pkg) => {

@@ -20,9 +20,12 @@ export type InventoryProgress =
       readonly entries: number;
       readonly uncompressedBytes: number;
     }
+  /** The whole image's inventory came from the cache (no layer was read). */
+  | { readonly kind: 'image-cached'; readonly digest: string }
   /** The layer cache could not be written (full disk, permissions): the inventory goes on uncached. */
   | {
       readonly kind: 'cache-error';
+      /** The layer, or -1 for the image-level entry. */
       readonly index: number;
       readonly digest: string;
       readonly message: string;

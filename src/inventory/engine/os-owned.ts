@@ -6,6 +6,7 @@
  */
 import type { MergedFilesystem } from '../../image/index.ts';
 import type { Package } from '../types.ts';
+import { unpackPaths, type OwnedPaths } from './layer-record.ts';
 
 const OS_ECOSYSTEMS: ReadonlySet<Package['ecosystem']> = new Set(['deb', 'apk', 'rpm']);
 
@@ -17,10 +18,25 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Marks language packages found at OS-owned paths. `owned` holds lists of paths, with or without a leading `/`. */
+/** Above this many distinct file names, a substring pre-check of packed lists is not worth it. */
+const MAX_PREFILTER_NAMES = 64;
+
+/** The paths of `owned` whose file name is in `names` (packed lists are unpacked only if they may hold one). */
+function candidates(owned: OwnedPaths, names: ReadonlySet<string>): readonly string[] {
+  let paths: readonly string[];
+  if (owned.kind === 'list') paths = owned.paths;
+  else {
+    if (names.size <= MAX_PREFILTER_NAMES && ![...names].some((name) => owned.packed.includes(name)))
+      return [];
+    paths = unpackPaths(owned.packed) ?? [];
+  }
+  return paths.filter((path) => names.has(baseName(path)));
+}
+
+/** Marks language packages found at OS-owned paths (with or without a leading `/`). */
 export function markOsOwned(
   packages: readonly Package[],
-  owned: readonly (readonly string[])[],
+  owned: readonly OwnedPaths[],
   fs: MergedFilesystem | undefined,
 ): Package[] {
   const language = packages.filter((pkg) => !isOsEcosystem(pkg.ecosystem) && pkg.osOwned !== true);
@@ -30,8 +46,7 @@ export function markOsOwned(
   const names = new Set(language.flatMap((pkg) => pkg.locations.map((l) => baseName(l.path))));
   const set = new Set<string>();
   for (const list of owned) {
-    for (const path of list) {
-      if (!names.has(baseName(path))) continue;
+    for (const path of candidates(list, names)) {
       const clean = path.replace(/^\/+/, '');
       set.add(clean);
       const resolved = fs?.resolvePath(clean, { followFinal: false });

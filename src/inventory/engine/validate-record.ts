@@ -54,7 +54,7 @@ function isLocation(value: unknown): value is PackageLocation {
   );
 }
 
-function isPackage(value: unknown): value is Package {
+export function isPackage(value: unknown): value is Package {
   if (!isObject(value)) return false;
   return (
     isString(value['ecosystem']) &&
@@ -73,7 +73,7 @@ function isPackage(value: unknown): value is Package {
   );
 }
 
-function isOs(value: unknown): value is OsInfo {
+export function isOs(value: unknown): value is OsInfo {
   return (
     isObject(value) &&
     isString(value['family']) &&
@@ -109,7 +109,7 @@ function isFact(value: unknown): value is AnalyzerFact {
   }
 }
 
-function isModelFile(value: unknown): value is ModelFile {
+export function isModelFile(value: unknown): value is ModelFile {
   return (
     isObject(value) &&
     isString(value['path']) &&
@@ -145,6 +145,7 @@ export function isFileResult(value: unknown): value is FileResult {
     isString(value['analyzer']) &&
     isString(value['path']) &&
     value['path'] !== '' &&
-    isResult(value['result'])
+    isResult(value['result']) &&
+    optional(value['ownedPacked'], isString)
   );
 }
