@@ -43,6 +43,12 @@ export interface ImageFacts {
   verifyAttestations(query: AttestationQuery, signal?: AbortSignal): Promise<AttestationCheck>;
   /** Kyverno imageRegistry context data: {image, resolvedImage, registry, repository, identifier, manifest, configData}. */
   registryMetadata(reference: string, signal?: AbortSignal): Promise<JsonObject>;
+  /**
+   * Bosun's model-scan result recorded for an image digest (`{verdict, files}`), when the service
+   * keeps scan results; undefined when it has none. No rule reads it yet: policies check signed
+   * model-scan attestations through verifyAttestations.
+   */
+  modelScan?(digest: string, signal?: AbortSignal): Promise<JsonObject | undefined>;
 }
 
 /** Memoises every call of an ImageFacts by its arguments (promises are shared while in flight). */
@@ -65,6 +71,12 @@ export function cachedImageFacts(inner: ImageFacts, maxEntries = 10_000): ImageF
       memo(`a\0${JSON.stringify(q)}`, () => inner.verifyAttestations(q, signal)),
     registryMetadata: (reference, signal) =>
       memo(`m\0${reference}`, () => inner.registryMetadata(reference, signal)),
+    ...(inner.modelScan === undefined
+      ? {}
+      : {
+          modelScan: (digest: string, signal?: AbortSignal) =>
+            memo(`x\0${digest}`, () => inner.modelScan!(digest, signal)),
+        }),
   };
 }
 
