@@ -1,13 +1,46 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPrivateKey, loadPublicKey, signBlob, verifyBlob } from '../../sign/index.ts';
 import { run } from '../main.ts';
 import { memoryIo } from '../test-io.ts';
 
+const exec = promisify(execFile);
 let work: string;
 let counter = 0;
+
+/**
+ * Runs `bosun` on a real pseudo-terminal (python3's pty module) and types each answer after each
+ * password prompt; prints everything the terminal showed, exits with bosun's exit code.
+ */
+const PTY_DRIVER = `
+import os, pty, select, sys, time
+answers = [a.encode() + b'\\r' for a in sys.argv[1].split(',')]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+shown = b''
+deadline = time.time() + 60
+while time.time() < deadline:
+    if not select.select([fd], [], [], 0.2)[0]:
+        continue
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    shown += data
+    if b'password' in data and answers:
+        os.write(fd, answers.pop(0))
+sys.stdout.write(shown.decode('utf8', 'replace'))
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+`;
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'bosun-cli-keys-'));
@@ -119,6 +152,34 @@ describe('bosun generate-key-pair', () => {
     const dir = await freshDir();
     const { code } = await bosun(argv, dir, { env: { COSIGN_PASSWORD: 'x' } });
     expect(code).toBe(2);
+  });
+
+  it.each([
+    ['asks twice on a terminal without echoing', 'typed secret,typed secret', 0],
+    ['refuses different answers', 'typed secret,other secret', 2],
+  ])('%s', async (_name, answers, exit) => {
+    const dir = await freshDir();
+    const script = `const m = await import(${JSON.stringify(MAIN)}); process.exitCode = await m.main(['generate-key-pair']);`;
+    const result = await exec(
+      'python3',
+      ['-c', PTY_DRIVER, answers, process.execPath, '--input-type=module', '-e', script],
+      {
+        cwd: dir,
+        env: { PATH: process.env['PATH'] ?? '' },
+      },
+    ).then(
+      (r) => ({ code: 0, shown: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, shown: e.stdout }),
+    );
+    expect(result.code).toBe(exit);
+    expect(result.shown).toContain('Enter password for private key again:');
+    expect(result.shown).not.toContain('secret');
+    if (exit === 0) {
+      const key = await loadPrivateKey(await readFile(join(dir, 'cosign.key')), 'typed secret');
+      expect(key.algorithm).toBe('ecdsa-p256');
+    } else {
+      await expect(stat(join(dir, 'cosign.key'))).rejects.toMatchObject({ code: 'ENOENT' });
+    }
   });
 
   it('--help shows an example and exits 0', async () => {

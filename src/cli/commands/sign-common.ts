@@ -95,9 +95,10 @@ async function readLine(io: CliIo): Promise<string> {
 
 /** A terminal prompt whose answer is not echoed. */
 async function promptHidden(io: CliIo, prompt: string): Promise<string> {
-  io.stderr.write(prompt);
   const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  // The interface puts the terminal in raw mode (no echo) before the prompt invites typing.
   const rl = createInterface({ input: io.stdin, output: silent, terminal: true });
+  io.stderr.write(prompt);
   try {
     return await new Promise<string>((done) => rl.question('', done));
   } finally {
