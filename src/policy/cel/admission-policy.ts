@@ -13,6 +13,13 @@ export async function applyAdmissionPolicy(
   policy: AdmissionPolicy,
   options: EvaluationOptions,
 ): Promise<PolicyResponse> {
+  return applyAdmissionPolicySync(policy, options);
+}
+
+export function applyAdmissionPolicySync(
+  policy: AdmissionPolicy,
+  options: EvaluationOptions,
+): PolicyResponse {
   const spec = asObject(policy.raw['spec']);
   const asCel: CelPolicy = {
     kind: 'validating-policy',

@@ -6,9 +6,17 @@ import { buildActivation, runValidations, withVariables } from './validations.ts
 
 export async function evaluateKyvernoCel(
   cel: JsonObject,
-  _data: JsonObject,
+  data: JsonObject,
   options: EvaluationOptions,
 ): Promise<RuleOutcome> {
+  return evaluateKyvernoCelSync(cel, data, options);
+}
+
+export function evaluateKyvernoCelSync(
+  cel: JsonObject,
+  _data: JsonObject,
+  options: EvaluationOptions,
+): RuleOutcome {
   const activation = withVariables(buildActivation(options), asArray(cel['variables']));
   const r = runValidations(asArray(cel['expressions']), activation);
   if (r.status === 'no-match') return { status: 'skip', message: r.message };

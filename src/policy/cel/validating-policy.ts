@@ -110,6 +110,14 @@ export async function applyValidatingPolicy(
   options: EvaluationOptions,
   exceptions: readonly JsonObject[],
 ): Promise<PolicyResponse> {
+  return applyValidatingPolicySync(policy, options, exceptions);
+}
+
+export function applyValidatingPolicySync(
+  policy: CelPolicy,
+  options: EvaluationOptions,
+  exceptions: readonly JsonObject[],
+): PolicyResponse {
   const spec = asObject(policy.raw['spec']);
   const action = celAction(spec);
   let target = options.resource;

@@ -77,7 +77,8 @@ export interface RequestContextInput {
   readonly roles?: readonly string[];
   readonly clusterRoles?: readonly string[];
   readonly namespace?: string;
-  readonly images: JsonObject;
+  /** The `images` variable, or a function computing it on first use. */
+  readonly images: JsonObject | (() => JsonObject);
 }
 
 export function buildRequestContext(input: RequestContextInput): JsonObject {
@@ -103,7 +104,25 @@ export function buildRequestContext(input: RequestContextInput): JsonObject {
     name: typeof meta['name'] === 'string' ? meta['name'] : '',
     namespace: input.namespace ?? (typeof meta['namespace'] === 'string' ? meta['namespace'] : ''),
   };
-  const data: JsonObject = { request, images: input.images };
+  const data: JsonObject = { request, images: {} };
+  const images = input.images;
+  if (typeof images === 'function') {
+    // Computed when first read (a rule or a copy of the document reads it), then kept.
+    Object.defineProperty(data, 'images', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const value = images();
+        Object.defineProperty(data, 'images', {
+          value,
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+        return value;
+      },
+    });
+  } else data['images'] = images;
   const username = input.userInfo?.username ?? '';
   const sa = /^system:serviceaccount:([^:]+):([^:]+)$/u.exec(username);
   data['serviceAccountName'] = sa === null ? '' : sa[2]!;

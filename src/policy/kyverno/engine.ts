@@ -1,16 +1,19 @@
 // Applies one loaded Kyverno ClusterPolicy/Policy to one resource: rule selection, context,
-// preconditions, then validate (pattern, anyPattern, deny, foreach, cel) and verifyImages.
+// preconditions, then validate (pattern, anyPattern, deny, foreach, cel) and verifyImages. Rules
+// select through compiled match blocks, and a policy none of whose rules can select the resource's
+// kind costs a set lookup. A policy whose rules need no I/O (no verifyImages, no imageRegistry
+// context) is evaluated synchronously.
 import { asArray, asObject, asString, isObject, type JsonObject, type JsonValue } from '../common/json.ts';
 import type { FailureAction, JsonPatchOperation, PolicyResponse, RuleResult, RuleStatus } from '../types.ts';
 import type { KyvernoPolicy, KyvernoRule } from '../load/types.ts';
-import { ruleSelects, type MatchRequest } from './match.ts';
+import { compileRuleSelector, type MatchRequest, type RuleSelector } from './match.ts';
 import { applyValues, buildRequestContext, setIn } from './context.ts';
 import { evaluateConditions } from './conditions.ts';
 import { matchPattern } from './pattern.ts';
 import { queryJmesPath } from './jmespath.ts';
 import { substituteAll, substituteString } from './variables.ts';
 import { extractImages } from './images.ts';
-import { evaluateKyvernoCel } from '../cel/kyverno-cel.ts';
+import { evaluateKyvernoCelSync } from '../cel/kyverno-cel.ts';
 import { buildActivation, checkMatchConditions } from '../cel/validations.ts';
 import { verifyImagesRule } from './verify-images.ts';
 import type { EvaluationOptions } from '../evaluation.ts';
@@ -31,18 +34,21 @@ export interface RuleOutcome {
   readonly data?: JsonObject;
 }
 
-const baseCache = new WeakMap<JsonObject, Map<string, JsonObject>>();
+interface BaseEntry {
+  readonly operation: string;
+  readonly userInfo: EvaluationOptions['userInfo'];
+  readonly base: JsonObject;
+}
+const baseCache = new WeakMap<JsonObject, BaseEntry[]>();
 
 /** The request document for a resource, shared by every policy evaluated on it (read-only). */
 function baseContext(resource: JsonObject, operation: string, options: EvaluationOptions): JsonObject {
-  const key = JSON.stringify([
-    operation,
-    options.userInfo ?? null,
-    options.oldResource === undefined ? 0 : 1,
-  ]);
-  let perResource = baseCache.get(resource);
-  const hit = perResource?.get(key);
-  if (hit !== undefined && options.oldResource === undefined) return hit;
+  const cacheable = options.oldResource === undefined;
+  let perResource = cacheable ? baseCache.get(resource) : undefined;
+  if (perResource !== undefined) {
+    for (const e of perResource)
+      if (e.operation === operation && e.userInfo === options.userInfo) return e.base;
+  }
   const base = buildRequestContext({
     resource,
     oldResource: options.oldResource ?? null,
@@ -50,27 +56,72 @@ function baseContext(resource: JsonObject, operation: string, options: Evaluatio
     ...(options.userInfo === undefined ? {} : { userInfo: options.userInfo }),
     roles: options.userInfo?.roles ?? [],
     clusterRoles: options.userInfo?.clusterRoles ?? [],
-    images: extractImages(resource),
+    images: () => extractImages(resource),
   });
-  if (options.oldResource === undefined) {
+  if (cacheable) {
     if (perResource === undefined) {
-      perResource = new Map();
+      perResource = [];
       baseCache.set(resource, perResource);
     }
-    if (perResource.size < 16) perResource.set(key, base);
+    if (perResource.length < 16) perResource.push({ operation, userInfo: options.userInfo, base });
   }
   return base;
 }
 
-/** Evaluates a Kyverno policy on one resource. */
-export async function applyKyvernoPolicy(
-  policy: KyvernoPolicy,
-  options: EvaluationOptions,
-): Promise<PolicyResponse> {
-  const resource = options.resource;
-  const operation = options.operation ?? 'CREATE';
-  const req: MatchRequest = {
-    resource,
+interface CompiledPolicy {
+  /** Resource kinds some rule can select (undefined: any kind). */
+  readonly kinds: ReadonlySet<string> | undefined;
+  readonly selectors: readonly RuleSelector[];
+  /** No rule needs I/O: the policy can be evaluated synchronously. */
+  readonly sync: boolean;
+  readonly key: string;
+}
+const compiledPolicies = new WeakMap<KyvernoPolicy, CompiledPolicy>();
+
+function ruleNeedsIo(rule: KyvernoRule): boolean {
+  if (rule.unsupported !== undefined) return false;
+  if (rule.type === 'verifyImages') return true;
+  return asArray(rule.raw['context']).some((e) => {
+    const entry = asObject(e);
+    return (
+      !isObject(entry['variable']) &&
+      !isObject(entry['configMap']) &&
+      !isObject(entry['globalReference']) &&
+      isObject(entry['imageRegistry'])
+    );
+  });
+}
+
+function compilePolicy(policy: KyvernoPolicy): CompiledPolicy {
+  let compiled = compiledPolicies.get(policy);
+  if (compiled !== undefined) return compiled;
+  const selectors = policy.rules.map((r) => compileRuleSelector(r.raw));
+  let kinds: Set<string> | undefined = new Set();
+  for (const s of selectors) {
+    if (s.kinds === undefined) {
+      kinds = undefined;
+      break;
+    }
+    for (const k of s.kinds) kinds.add(k);
+  }
+  compiled = {
+    kinds,
+    selectors,
+    sync: !policy.rules.some(ruleNeedsIo),
+    key: policy.namespace === undefined ? policy.name : `${policy.namespace}/${policy.name}`,
+  };
+  compiledPolicies.set(policy, compiled);
+  return compiled;
+}
+
+/** Compiles a policy's rule selection ahead of its first evaluation (load time). */
+export function prepareKyvernoPolicy(policy: KyvernoPolicy): void {
+  compilePolicy(policy);
+}
+
+function matchRequest(policy: KyvernoPolicy, options: EvaluationOptions, operation: string): MatchRequest {
+  return {
+    resource: options.resource,
     operation,
     ...(options.namespaceLabels === undefined ? {} : { namespaceLabels: options.namespaceLabels }),
     userInfo: {
@@ -82,51 +133,149 @@ export async function applyKyvernoPolicy(
     ...(options.subresource === undefined ? {} : { subresource: options.subresource }),
     ...(policy.namespace === undefined ? {} : { policyNamespace: policy.namespace }),
   };
-  let base: JsonObject | undefined;
-  const results: RuleResult[] = [];
-  let patched: JsonObject | undefined;
-  for (const rule of policy.rules) {
-    if (!ruleSelects(rule.raw, req)) continue;
-    base ??= baseContext(resource, operation, options);
-    const outcome = await evaluateRule(policy, rule, base, options, patched ?? resource);
-    if (outcome === undefined) continue;
-    if (outcome.patched !== undefined) patched = outcome.patched;
-    let status = outcome.status;
-    if (status === 'fail' && !policy.scored) status = 'warn';
-    const exception =
-      outcome.data === undefined
-        ? undefined
-        : options.exceptionFor?.(policy, rule.name, resource, outcome.data);
-    if (exception !== undefined && status !== 'error') {
-      results.push({
-        rule: rule.name,
-        type: rule.type,
-        status: 'skip',
-        message: `rule skipped due to policy exception ${exception}`,
-        action: rule.action,
-        exception,
-      });
-    } else {
-      results.push({
-        rule: rule.name,
-        type: rule.type,
-        status,
-        message: outcome.message,
-        action: rule.action,
-        ...(outcome.unsupported === undefined ? {} : { unsupported: outcome.unsupported }),
-        ...(outcome.patches === undefined ? {} : { patches: outcome.patches }),
-      });
-    }
-    if (policy.applyOne && (status === 'pass' || status === 'fail' || status === 'warn')) break;
-  }
+}
+
+function response(
+  policy: KyvernoPolicy,
+  compiled: CompiledPolicy,
+  resource: JsonObject,
+  rules: RuleResult[],
+  patched: JsonObject | undefined,
+): PolicyResponse {
   return {
     policy: policy.name,
-    policyKey: policy.namespace === undefined ? policy.name : `${policy.namespace}/${policy.name}`,
+    policyKey: compiled.key,
     policyKind: policy.apiKind,
     resource,
-    rules: results,
+    rules,
     ...(patched === undefined ? {} : { patchedResource: patched }),
   };
+}
+
+/** Adds a rule's result; true when `applyRules: One` stops the policy here. */
+function record(
+  policy: KyvernoPolicy,
+  rule: KyvernoRule,
+  outcome: RuleOutcome,
+  options: EvaluationOptions,
+  results: RuleResult[],
+): boolean {
+  let status = outcome.status;
+  if (status === 'fail' && !policy.scored) status = 'warn';
+  const exception =
+    outcome.data === undefined
+      ? undefined
+      : options.exceptionFor?.(policy, rule.name, options.resource, outcome.data);
+  if (exception !== undefined && status !== 'error') {
+    results.push({
+      rule: rule.name,
+      type: rule.type,
+      status: 'skip',
+      message: `rule skipped due to policy exception ${exception}`,
+      action: rule.action,
+      exception,
+    });
+  } else {
+    results.push({
+      rule: rule.name,
+      type: rule.type,
+      status,
+      message: outcome.message,
+      action: rule.action,
+      ...(outcome.unsupported === undefined ? {} : { unsupported: outcome.unsupported }),
+      ...(outcome.patches === undefined ? {} : { patches: outcome.patches }),
+    });
+  }
+  return policy.applyOne && (status === 'pass' || status === 'fail' || status === 'warn');
+}
+
+/**
+ * Evaluates a Kyverno policy on one resource without awaiting anything, or returns undefined when
+ * one of its rules needs I/O (then use applyKyvernoPolicy).
+ */
+export function applyKyvernoPolicySync(
+  policy: KyvernoPolicy,
+  options: EvaluationOptions,
+): PolicyResponse | undefined {
+  const compiled = compilePolicy(policy);
+  if (!compiled.sync) return undefined;
+  const resource = options.resource;
+  const results: RuleResult[] = [];
+  if (compiled.kinds !== undefined && !compiled.kinds.has(asString(resource['kind']) ?? ''))
+    return response(policy, compiled, resource, results, undefined);
+  const operation = options.operation ?? 'CREATE';
+  const req = matchRequest(policy, options, operation);
+  let base: JsonObject | undefined;
+  for (let i = 0; i < policy.rules.length; i++) {
+    const rule = policy.rules[i]!;
+    if (!compiled.selectors[i]!.selects(req)) continue;
+    base ??= baseContext(resource, operation, options);
+    const outcome = evaluateRuleSync(policy, rule, base, options);
+    if (record(policy, rule, outcome, options, results)) break;
+  }
+  return response(policy, compiled, resource, results, undefined);
+}
+
+/** Evaluates a Kyverno policy on one resource. */
+export async function applyKyvernoPolicy(
+  policy: KyvernoPolicy,
+  options: EvaluationOptions,
+): Promise<PolicyResponse> {
+  const compiled = compilePolicy(policy);
+  if (compiled.sync) return applyKyvernoPolicySync(policy, options)!;
+  const resource = options.resource;
+  const results: RuleResult[] = [];
+  if (compiled.kinds !== undefined && !compiled.kinds.has(asString(resource['kind']) ?? ''))
+    return response(policy, compiled, resource, results, undefined);
+  const operation = options.operation ?? 'CREATE';
+  const req = matchRequest(policy, options, operation);
+  let base: JsonObject | undefined;
+  let patched: JsonObject | undefined;
+  for (let i = 0; i < policy.rules.length; i++) {
+    const rule = policy.rules[i]!;
+    if (!compiled.selectors[i]!.selects(req)) continue;
+    base ??= baseContext(resource, operation, options);
+    const outcome = await evaluateRule(policy, rule, base, options, patched ?? resource);
+    if (outcome.patched !== undefined) patched = outcome.patched;
+    if (record(policy, rule, outcome, options, results)) break;
+  }
+  return response(policy, compiled, resource, results, patched);
+}
+
+function unsupportedOutcome(rule: KyvernoRule): RuleOutcome {
+  return { status: 'error', message: rule.unsupported!, unsupported: rule.unsupported! };
+}
+
+function thrownOutcome(e: unknown): RuleOutcome {
+  if (e instanceof RuleSkip) return { status: 'skip', message: e.message };
+  if (e instanceof UnsupportedError) return { status: 'error', message: e.message, unsupported: e.message };
+  if ((e as Error).message.includes('is not supported by Bosun'))
+    return { status: 'error', message: (e as Error).message, unsupported: (e as Error).message };
+  return { status: 'error', message: (e as Error).message };
+}
+
+function evaluateRuleSync(
+  policy: KyvernoPolicy,
+  rule: KyvernoRule,
+  base: JsonObject,
+  options: EvaluationOptions,
+): RuleOutcome {
+  if (rule.unsupported !== undefined) return unsupportedOutcome(rule);
+  const values = options.valuesFor?.(policy.name, rule.name);
+  let data = applyValues(base, values);
+  try {
+    for (const e of asArray(rule.raw['context'])) {
+      const entry = asObject(e);
+      const name = asString(entry['name']) ?? '';
+      if (contextProvided(name, values)) continue;
+      data = loadEntrySync(entry, name, data, options);
+    }
+    const pre = evaluateConditions(rule.raw['preconditions'], data);
+    if (!pre.result) return { status: 'skip', message: 'preconditions not met', data };
+    return validateOutcome(rule, data, options);
+  } catch (e) {
+    return thrownOutcome(e);
+  }
 }
 
 async function evaluateRule(
@@ -135,9 +284,8 @@ async function evaluateRule(
   base: JsonObject,
   options: EvaluationOptions,
   resource: JsonObject,
-): Promise<RuleOutcome | undefined> {
-  if (rule.unsupported !== undefined)
-    return { status: 'error', message: rule.unsupported, unsupported: rule.unsupported };
+): Promise<RuleOutcome> {
+  if (rule.unsupported !== undefined) return unsupportedOutcome(rule);
   const values = options.valuesFor?.(policy.name, rule.name);
   let data = applyValues(base, values);
   try {
@@ -146,25 +294,25 @@ async function evaluateRule(
     if (!pre.result) return { status: 'skip', message: 'preconditions not met', data };
     if (rule.type === 'verifyImages')
       return { ...(await verifyImagesRule(rule, data, resource, options)), data };
-    const validate = asObject(rule.raw['validate']);
-    const celPre = asArray(rule.raw['celPreconditions']);
-    if (celPre.length > 0) {
-      const mc = checkMatchConditions(celPre, buildActivation(options));
-      if (mc !== undefined) {
-        if (mc.status === 'no-match') return { status: 'skip', message: 'cel preconditions not met', data };
-        return { status: 'error', message: mc.message, data };
-      }
-    }
-    if (isObject(validate['cel']))
-      return { ...(await evaluateKyvernoCel(validate['cel'], data, options)), data };
-    return { ...validateRule(rule, validate, data, options), data };
+    return validateOutcome(rule, data, options);
   } catch (e) {
-    if (e instanceof RuleSkip) return { status: 'skip', message: e.message };
-    if (e instanceof UnsupportedError) return { status: 'error', message: e.message, unsupported: e.message };
-    if ((e as Error).message.includes('is not supported by Bosun'))
-      return { status: 'error', message: (e as Error).message, unsupported: (e as Error).message };
-    return { status: 'error', message: (e as Error).message };
+    return thrownOutcome(e);
   }
+}
+
+/** The validate part of a rule, after its context and preconditions. */
+function validateOutcome(rule: KyvernoRule, data: JsonObject, options: EvaluationOptions): RuleOutcome {
+  const validate = asObject(rule.raw['validate']);
+  const celPre = asArray(rule.raw['celPreconditions']);
+  if (celPre.length > 0) {
+    const mc = checkMatchConditions(celPre, buildActivation(options));
+    if (mc !== undefined) {
+      if (mc.status === 'no-match') return { status: 'skip', message: 'cel preconditions not met', data };
+      return { status: 'error', message: mc.message, data };
+    }
+  }
+  if (isObject(validate['cel'])) return { ...evaluateKyvernoCelSync(validate['cel'], data, options), data };
+  return { ...validateRule(rule, validate, data, options), data };
 }
 
 function validationTarget(data: JsonObject): JsonValue {
@@ -263,10 +411,13 @@ function validateForeach(
         : [listValue];
     for (let i = 0; i < elements.length; i++) {
       const element = elements[i]!;
-      let d = setIn(data, ['element'], element);
-      d = setIn(d, ['elementIndex'], i);
-      d = setIn(d, [`element${depth}`], element);
-      d = setIn(d, [`elementIndex${depth}`], i);
+      let d: JsonObject = {
+        ...data,
+        element,
+        elementIndex: i,
+        [`element${depth}`]: element,
+        [`elementIndex${depth}`]: i,
+      };
       d = applyValues(d, options.foreachValuesFor?.(rule.name, i));
       let outcome: RuleOutcome;
       try {
@@ -362,6 +513,31 @@ async function loadEntry(
   data: JsonObject,
   options: EvaluationOptions,
 ): Promise<JsonObject> {
+  if (
+    !isObject(entry['variable']) &&
+    !isObject(entry['configMap']) &&
+    !isObject(entry['globalReference']) &&
+    isObject(entry['imageRegistry'])
+  ) {
+    const ir = asObject(entry['imageRegistry']);
+    const ref = substituteString(asString(ir['reference']) ?? '', data, '/context/imageRegistry/reference/');
+    const facts = options.imageFacts;
+    if (facts === undefined)
+      throw new UnsupportedError(`context entry ${name}: imageRegistry needs image facts (registry access)`);
+    const meta = await facts.registryMetadata(String(ref));
+    const path = asString(ir['jmesPath']);
+    return setIn(data, [name], path === undefined ? meta : queryJmesPath(meta, path));
+  }
+  return loadEntrySync(entry, name, data, options);
+}
+
+/** A context entry that needs no I/O (everything but imageRegistry). */
+function loadEntrySync(
+  entry: JsonObject,
+  name: string,
+  data: JsonObject,
+  options: EvaluationOptions,
+): JsonObject {
   if (isObject(entry['variable'])) return setIn(data, [name], variableEntry(entry['variable'], data));
   if (isObject(entry['configMap'])) {
     const cm = asObject(substituteAll(entry['configMap'], data, '/context/configMap/'));
@@ -387,16 +563,8 @@ async function loadEntry(
     const path = asString(g['jmesPath']);
     return setIn(data, [name], path === undefined ? value : queryJmesPath(value, path));
   }
-  if (isObject(entry['imageRegistry'])) {
-    const ir = asObject(entry['imageRegistry']);
-    const ref = substituteString(asString(ir['reference']) ?? '', data, '/context/imageRegistry/reference/');
-    const facts = options.imageFacts;
-    if (facts === undefined)
-      throw new UnsupportedError(`context entry ${name}: imageRegistry needs image facts (registry access)`);
-    const meta = await facts.registryMetadata(String(ref));
-    const path = asString(ir['jmesPath']);
-    return setIn(data, [name], path === undefined ? meta : queryJmesPath(meta, path));
-  }
+  if (isObject(entry['imageRegistry']))
+    throw new Error(`context entry ${name}: imageRegistry is loaded asynchronously`);
   if (isObject(entry['apiCall'])) {
     const call = asObject(entry['apiCall']);
     const mocked = options.apiCall?.(asObject(substituteAll(call, data, '/context/apiCall/')));

@@ -8,7 +8,14 @@ import { isObject } from '../common/json.ts';
 registerKyvernoFunctions();
 
 type Ast = ReturnType<typeof compile>;
-const astCache = new Map<string, Ast>();
+
+/** A parsed expression; `steps` when it is a plain path (`a.b."c.d"[0]`). */
+interface Compiled {
+  readonly ast: Ast;
+  readonly steps: readonly (string | number)[] | undefined;
+}
+const MAX_CACHED = 50_000;
+const compiledCache = new Map<string, Compiled>();
 
 export class VariableNotFoundError extends Error {
   readonly variable: string;
@@ -20,18 +27,20 @@ export class VariableNotFoundError extends Error {
 
 export class JmesPathError extends Error {}
 
-function compileCached(expr: string): Ast {
-  let ast = astCache.get(expr);
-  if (ast === undefined) {
+function compileCached(expr: string): Compiled {
+  let compiled = compiledCache.get(expr);
+  if (compiled === undefined) {
+    let ast: Ast;
     try {
       ast = compile(expr);
     } catch (e) {
       throw new JmesPathError(`incorrect query ${expr}: ${(e as Error).message}`);
     }
-    if (astCache.size > 50_000) astCache.clear();
-    astCache.set(expr, ast);
+    compiled = { ast, steps: SIMPLE_PATH_RE.test(expr) ? splitSimplePath(expr) : undefined };
+    if (compiledCache.size >= MAX_CACHED) compiledCache.clear();
+    compiledCache.set(expr, compiled);
   }
-  return ast;
+  return compiled;
 }
 
 const SIMPLE_PATH_RE =
@@ -48,20 +57,39 @@ function splitSimplePath(expr: string): (string | number)[] {
   return out;
 }
 
+/**
+ * A plain path whose every step is present (own keys, indexes in range) is read directly: the
+ * interpreter would return the same value. Anything else goes through the interpreter.
+ */
+function readPresentPath(data: unknown, steps: readonly (string | number)[]): unknown {
+  let cur: unknown = data;
+  for (const step of steps) {
+    if (typeof step === 'number') {
+      if (!Array.isArray(cur) || step >= cur.length) return undefined;
+    } else if (!isObject(cur) || !Object.hasOwn(cur, step)) return undefined;
+    cur = (cur as Record<string | number, unknown>)[step];
+  }
+  return cur;
+}
+
 /** Evaluates a JMESPath expression on `data`. Throws VariableNotFoundError / JmesPathError. */
 export function queryJmesPath(data: unknown, expression: string): JSONValue {
   const expr = expression.trim();
   if (expr === '') throw new JmesPathError('invalid query (nil)');
-  const ast = compileCached(expr);
+  const { ast, steps } = compileCached(expr);
+  if (steps !== undefined) {
+    const direct = readPresentPath(data, steps);
+    if (direct !== undefined && direct !== null) return direct as JSONValue;
+  }
   let result: JSONValue;
   try {
     result = TreeInterpreter.search(ast, data as JSONValue);
   } catch (e) {
     throw new JmesPathError(`JMESPath query failed: ${(e as Error).message}`);
   }
-  if ((result === null || result === undefined) && SIMPLE_PATH_RE.test(expr)) {
+  if ((result === null || result === undefined) && steps !== undefined) {
     let cur: unknown = data;
-    for (const step of splitSimplePath(expr)) {
+    for (const step of steps) {
       if (typeof step === 'number') {
         if (!Array.isArray(cur)) break;
         cur = cur[step];

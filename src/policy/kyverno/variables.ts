@@ -34,59 +34,91 @@ export interface SubstituteOptions {
   readonly at?: (path: string) => JsonValue | undefined;
 }
 
-/** Substitutes variables in one string. */
-export function substituteString(text: string, data: JsonObject, path = '/', depth = 0): JsonValue {
-  if (!text.includes('{{')) return text;
-  let value: JsonValue = text;
-  for (let round = 0; round < MAX_DEPTH && typeof value === 'string' && value.includes('{{'); round++) {
-    const current: string = value;
-    const matches = [...current.matchAll(VARIABLE_RE)];
-    if (matches.length === 0) break;
-    let out = '';
+/** A string split at its variables: literal text between `{{ expression }}` references. */
+interface Template {
+  /** The text is exactly one variable: it takes the variable's JSON value. */
+  readonly whole: boolean;
+  readonly literals: readonly string[];
+  readonly expressions: readonly string[];
+}
+
+const MAX_TEMPLATES = 10_000;
+const templates = new Map<string, Template | null>();
+
+/** Parses (once per distinct text) the variables of a string; null when it has none. */
+function parseTemplate(text: string): Template | null {
+  const hit = templates.get(text);
+  if (hit !== undefined) return hit;
+  const matches = [...text.matchAll(VARIABLE_RE)];
+  let template: Template | null = null;
+  if (matches.length > 0) {
+    const literals: string[] = [];
+    const expressions: string[] = [];
     let last = 0;
-    let whole: JsonValue | undefined;
     for (const m of matches) {
       const full = m[2]!;
       const start = m.index + m[1]!.length;
-      const inner = full.slice(2, -2).trim();
-      let resolved: JsonValue;
-      try {
-        resolved = queryJmesPath(data, inner);
-      } catch (e) {
-        throw new SubstitutionError(
-          `failed to substitute variables in ${path}: ${(e as Error).message}`,
-          path,
-          e,
-        );
-      }
-      if (matches.length === 1 && start === 0 && full.length === current.length) {
-        whole = resolved;
-        break;
-      }
-      out += current.slice(last, start) + render(resolved);
+      literals.push(text.slice(last, start));
+      expressions.push(full.slice(2, -2).trim());
       last = start + full.length;
     }
-    if (whole !== undefined) {
-      value = whole;
+    literals.push(text.slice(last));
+    const first = matches[0]!;
+    const whole =
+      matches.length === 1 && first.index + first[1]!.length === 0 && first[2]!.length === text.length;
+    template = { whole, literals, expressions };
+  }
+  if (templates.size >= MAX_TEMPLATES) templates.clear();
+  templates.set(text, template);
+  return template;
+}
+
+function resolve(data: JsonObject, expression: string, path: string): JsonValue {
+  try {
+    return queryJmesPath(data, expression);
+  } catch (e) {
+    throw new SubstitutionError(
+      `failed to substitute variables in ${path}: ${(e as Error).message}`,
+      path,
+      e,
+    );
+  }
+}
+
+/** Substitutes variables in one string. */
+export function substituteString(text: string, data: JsonObject, path = '/'): JsonValue {
+  if (!text.includes('{{')) return text;
+  let value: JsonValue = text;
+  // Substituted text may itself hold variables (nested `{{ a.{{b}} }}`): up to MAX_DEPTH rounds.
+  for (let round = 0; round < MAX_DEPTH && typeof value === 'string' && value.includes('{{'); round++) {
+    const template = parseTemplate(value);
+    if (template === null) break;
+    if (template.whole) {
+      value = resolve(data, template.expressions[0]!, path);
       break;
     }
-    value = out + current.slice(last);
-    if (depth > MAX_DEPTH) break;
+    let out = template.literals[0]!;
+    for (let i = 0; i < template.expressions.length; i++) {
+      out += render(resolve(data, template.expressions[i]!, path)) + template.literals[i + 1]!;
+    }
+    value = out;
   }
-  if (typeof value === 'string') value = value.replace(ESCAPED_RE, '$1');
+  if (typeof value === 'string' && value.includes('\\{{')) value = value.replace(ESCAPED_RE, '$1');
   return value;
 }
 
-const noVariables = new WeakSet<object>();
+/** Whether a tree holds variables, remembered per (immutable) policy subtree. */
+const treeHasVariables = new WeakMap<object, boolean>();
 
 /** Substitutes variables everywhere in a JSON tree (keys and values). */
 export function substituteAll(value: JsonValue, data: JsonObject, path = '/'): JsonValue {
   if (typeof value === 'object' && value !== null) {
-    if (noVariables.has(value)) return value;
-    if (!hasVariables(value)) {
-      noVariables.add(value);
-      return value;
+    let has = treeHasVariables.get(value);
+    if (has === undefined) {
+      has = hasVariables(value);
+      treeHasVariables.set(value, has);
     }
+    if (!has) return value;
   }
   return substituteTree(value, data, path);
 }
