@@ -372,6 +372,24 @@ describe('bosun signing commands on an open registry', () => {
     expect(checked.err).toContain('no-critical: 1 CRITICAL (CVE-2025-0003)');
   });
 
+  it('keeps signatures in another repository with --signature-repo or $COSIGN_REPOSITORY', async () => {
+    const sigs = img('team/signatures');
+    const signed = await bosun([
+      'sign',
+      '--key',
+      'cosign.key',
+      '--signature-repo',
+      sigs,
+      img('team/critical:1.0'),
+      ...openFlags,
+    ]);
+    const there = await bosun(['verify', '--key', 'cosign.pub', img('team/critical:1.0'), ...openFlags], {
+      COSIGN_REPOSITORY: sigs,
+    });
+    const here = await bosun(['verify', '--key', 'cosign.pub', img('team/critical:1.0'), ...openFlags]);
+    expect([signed.code, there.code, here.code]).toEqual([0, 0, 1]);
+  });
+
   it('a tag moved after signing no longer verifies; the signed digest still does; skopeo reads the image', async () => {
     const signed = await bosun(['sign', '--key', 'cosign.key', img('team/moving:1.0'), ...openFlags]);
     expect(signed.code).toBe(0);
