@@ -8,6 +8,7 @@ import { registerSign } from './sign.ts';
 import { registerVerify } from './verify.ts';
 import { registerAttest } from './attest.ts';
 import { registerVerifyAttestation } from './verify-attestation.ts';
+import { registerModel } from './model.ts';
 
 /** Explicit list of commands; each module adds one verb (or one verb group). */
 export function registerCommands(program: Command, io: CliIo, outcome: CommandOutcome): void {
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, io: CliIo, outcome: CommandOu
   registerVerify(program, io, outcome);
   registerAttest(program, io, outcome);
   registerVerifyAttestation(program, io, outcome);
+  registerModel(program, io, outcome);
 }
