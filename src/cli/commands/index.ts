@@ -9,6 +9,11 @@ import { registerVerify } from './verify.ts';
 import { registerAttest } from './attest.ts';
 import { registerVerifyAttestation } from './verify-attestation.ts';
 import { registerModel } from './model.ts';
+import { registerImage } from './image.ts';
+import { registerFs } from './fs.ts';
+import { registerSbom } from './sbom.ts';
+import { registerSbomScan } from './sbom-scan.ts';
+import { registerDb } from './db.ts';
 
 /** Explicit list of commands; each module adds one verb (or one verb group). */
 export function registerCommands(program: Command, io: CliIo, outcome: CommandOutcome): void {
@@ -21,4 +26,9 @@ export function registerCommands(program: Command, io: CliIo, outcome: CommandOu
   registerAttest(program, io, outcome);
   registerVerifyAttestation(program, io, outcome);
   registerModel(program, io, outcome);
+  registerImage(program, io, outcome);
+  registerFs(program, io, outcome);
+  registerSbom(program, io, outcome);
+  registerSbomScan(program, io, outcome);
+  registerDb(program, io, outcome);
 }
