@@ -77,7 +77,7 @@ describe('bosun model hash / verify', () => {
     for (const f of ['model.safetensors', 'config.json']) await copyFile(join(modelDir, f), join(dir, f));
     await writeFile(join(work, 'tampered.sha256'), (await bosun(['model', 'hash', 'tampered'])).out);
     const bytes = await readFile(join(dir, 'model.safetensors'));
-    bytes[bytes.length - 1] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
     await writeFile(join(dir, 'model.safetensors'), bytes);
     const verified = await bosun(['model', 'verify', '--manifest', 'tampered.sha256', 'tampered']);
     expect([verified.code, verified.err]).toEqual([1, 'changed: model.safetensors\n']);
