@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLayer } from '../../../test/builders/layer.ts';
 import { buildModelCorpus } from '../../../test/builders/models/corpus.ts';
 import { OciBlobs, writeFiles } from '../../../test/builders/oci-image.ts';
+import { parse as parseYaml } from 'yaml';
+import { validateKubernetesObject } from '../../../test/support/kubernetes-schemas.ts';
 import { validateSarif } from '../../../test/support/sarif-multitool.ts';
 import { sarifValidator } from '../../../test/support/schemas.ts';
 import { run } from '../main.ts';
@@ -252,5 +254,32 @@ describe('bosun model --help', () => {
     const result = await bosun(['model', verb, '--help']);
     expect(result.code).toEqual(0);
     expect(result.out).toContain(`Examples:\n  bosun model ${verb}`);
+  });
+});
+
+describe('README init container', () => {
+  it('is a valid Deployment whose init container runs a working `model verify`', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const block = /### Models[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    const deployment = parseYaml(block ?? '') as Record<string, unknown>;
+    expect(await validateKubernetesObject(deployment)).toEqual(undefined);
+    const pod = (deployment as { spec: { template: { spec: { initContainers: { args: string[] }[] } } } })
+      .spec.template.spec;
+    const args = pod.initContainers[0]?.args ?? [];
+    // The same arguments against a local directory laid out like the volumes.
+    const root = join(work, 'init');
+    await mkdir(join(root, 'models'), { recursive: true });
+    await mkdir(join(root, 'pins'));
+    await writeFile(
+      join(root, 'models', 'model.safetensors.index.json'),
+      JSON.stringify({
+        weight_map: { w: 'model.safetensors', b: 'model.safetensors', h: 'model.safetensors' },
+      }),
+    );
+    await copyFile(join(corpus, 'benign', 'model.safetensors'), join(root, 'models', 'model.safetensors'));
+    await writeFile(join(root, 'pins', 'models.sha256'), (await bosun(['model', 'hash', 'init/models'])).out);
+    const local = args.map((a) => (a.startsWith('/') ? join(root, a) : a));
+    const verified = await bosun(local);
+    expect(verified.code, verified.err).toEqual(0);
   });
 });
