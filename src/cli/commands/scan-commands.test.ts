@@ -36,10 +36,11 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'bosun-cli-scan-'));
   env = { HOME: work, XDG_CACHE_HOME: join(work, 'cache') };
   project = join(work, 'project');
-  for (const [name, version] of [
+  const installed: [string, string][] = [
     ['minimist', '1.2.0'],
     ['handlebars', '4.7.6'],
-  ]) {
+  ];
+  for (const [name, version] of installed) {
     await mkdir(join(project, 'node_modules', name), { recursive: true });
     await writeFile(join(project, 'node_modules', name, 'package.json'), JSON.stringify({ name, version }));
   }
