@@ -117,6 +117,9 @@ describe('inventory of a dpkg-built Debian image', () => {
   it('finds exactly the packages dpkg-query reports on the final root, with no issue', () => {
     expect(debs(fromLayout).map(row).sort()).toEqual(installed[2]);
     expect(fromLayout.issues).toEqual([]);
+    // Purged in the last layer: present in the layers below, absent from the result.
+    const names = new Set(fromLayout.packages.map((p) => p.name));
+    expect(['lsb-base', 'bosun-gone', 'tmp-pkg'].filter((name) => names.has(name))).toEqual([]);
   });
 
   it('names, for each package, the layer from which it stayed installed', () => {

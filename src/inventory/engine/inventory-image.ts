@@ -139,6 +139,7 @@ export async function inventoryImage(
   };
 
   try {
+    if (controller.signal.aborted) throw controller.signal.reason;
     // The whole image seen before: one small file, no layer replayed.
     const diffIds = image.layers.map((layer) => layer.diffId);
     const imageKey =
