@@ -14,6 +14,9 @@ import { registerFs } from './fs.ts';
 import { registerSbom } from './sbom.ts';
 import { registerSbomScan } from './sbom-scan.ts';
 import { registerDb } from './db.ts';
+import { registerPin } from './pin.ts';
+import { registerWebhook } from './webhook.ts';
+import { registerDemo } from './demo.ts';
 
 /** Explicit list of commands; each module adds one verb (or one verb group). */
 export function registerCommands(program: Command, io: CliIo, outcome: CommandOutcome): void {
@@ -31,4 +34,7 @@ export function registerCommands(program: Command, io: CliIo, outcome: CommandOu
   registerSbom(program, io, outcome);
   registerSbomScan(program, io, outcome);
   registerDb(program, io, outcome);
+  registerPin(program, io, outcome);
+  registerWebhook(program, io, outcome);
+  registerDemo(program, io, outcome);
 }
