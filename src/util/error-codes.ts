@@ -71,6 +71,9 @@ export const ERROR_CODES = {
   SIGN_BUNDLE_INVALID: 'input',
   SIGN_OPTIONS_INVALID: 'usage',
   SIGN_STORAGE_INVALID: 'integrity',
+  SIGN_TRUSTED_ROOT_INVALID: 'input',
+  SIGN_IDENTITY_TOKEN_INVALID: 'input',
+  SIGN_KEYLESS_SERVICE: 'transport',
 
   // models
   MODEL_PARSE: 'input',

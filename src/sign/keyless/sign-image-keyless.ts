@@ -1,0 +1,217 @@
+/**
+ * `cosign sign` / `cosign attest` without a key: the same payloads and storage as the key-based
+ * commands (bundle referrer by default, or the `.sig` / `.att` layer with the certificate and
+ * Rekor bundle annotations cosign ≤ v2 writes), signed through Fulcio and Rekor.
+ */
+import type { Bundle } from '@sigstore/bundle';
+import type { ImageReference, RegistryClient } from '../../image/index.ts';
+import { BosunError } from '../../util/errors.ts';
+import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeDsse, type DsseEnvelope } from '../dsse.ts';
+import {
+  buildCosignAttestation,
+  buildCosignSignStatement,
+  buildStatement,
+  PREDICATE_TYPES,
+} from '../in-toto.ts';
+import { rfc3339, type SignatureFormat, type SignImageResult } from '../sign-image.ts';
+import { buildSimpleSigningPayload, SIMPLE_SIGNING_MEDIA_TYPE } from '../simple-signing.ts';
+import {
+  appendSignatureLayer,
+  attachBundle,
+  CERTIFICATE_ANNOTATION,
+  cosignRepositoryName,
+  cosignTag,
+  PREDICATE_TYPE_ANNOTATION,
+  REKOR_BUNDLE_ANNOTATION,
+  resolveTarget,
+  SIGNATURE_ANNOTATION,
+  storageLocation,
+  type StorageOptions,
+} from '../storage/index.ts';
+import {
+  serializeBundle,
+  signDsseKeyless,
+  signMessageKeyless,
+  type KeylessSigningOptions,
+} from './keyless-signer.ts';
+import { legacyAnnotationsFromBundle } from './legacy-bundle.ts';
+
+export interface SignImageKeylessOptions extends StorageOptions, KeylessSigningOptions {
+  /** The image; a tag is resolved to its digest first and the digest is signed. */
+  readonly reference: string | ImageReference;
+  /** `bundle` (cosign v3 default) unless told. */
+  readonly format?: SignatureFormat;
+  /** cosign `-a key=value`: signed claims. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly client: RegistryClient;
+  readonly now?: () => Date;
+}
+
+export interface KeylessSignResult extends SignImageResult {
+  /** The Sigstore bundle made (legacy format: the material that went into the annotations). */
+  readonly bundle: Buffer;
+}
+
+/** Signs an image keylessly and stores the signature. Errors: SIGN_KEYLESS_SERVICE, SIGN_IDENTITY_TOKEN_INVALID, registry codes. */
+export async function signImageKeyless(options: SignImageKeylessOptions): Promise<KeylessSignResult> {
+  const { client, signal } = options;
+  const format = options.format ?? 'bundle';
+  const target = await resolveTarget(options.reference, client, signal === undefined ? {} : { signal });
+  const subject = target.descriptor;
+  if (subject === undefined) throw new BosunError('INTERNAL', 'resolveTarget returned no descriptor');
+  const location = storageLocation(target.image, client, options);
+  const annotations = options.annotations ?? {};
+  const created = rfc3339((options.now ?? (() => new Date()))());
+  const repository = `${location.registry}/${location.repository}`;
+  const withSignal = signal === undefined ? {} : { signal };
+  const base = {
+    format,
+    reference: target.pinned,
+    digest: target.digest,
+    resolvedFromTag: target.resolvedFromTag,
+  };
+  switch (format) {
+    case 'legacy': {
+      const payload = buildSimpleSigningPayload({
+        dockerReference: cosignRepositoryName(target.image),
+        manifestDigest: target.digest,
+        annotations: Object.keys(annotations).length === 0 ? null : annotations,
+      });
+      const bundle = await signMessageKeyless(options, payload);
+      if (bundle.content.$case !== 'messageSignature')
+        throw new BosunError('INTERNAL', 'expected a message signature');
+      const tag = cosignTag(target.digest, 'sig');
+      const result = await appendSignatureLayer(
+        location,
+        tag,
+        {
+          mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
+          bytes: payload,
+          annotations: {
+            [SIGNATURE_ANNOTATION]: Buffer.from(bundle.content.messageSignature.signature).toString('base64'),
+            ...legacyAnnotations(bundle),
+          },
+        },
+        { created, ...withSignal },
+      );
+      return {
+        ...base,
+        stored: { repository, tag, manifestDigest: result.manifestDigest },
+        appended: result.appended,
+        bundle: serializeBundle(bundle),
+      };
+    }
+    case 'bundle': {
+      const statement = buildStatement(buildCosignSignStatement(target.digest, annotations));
+      const bundle = serializeBundle(await signDsseKeyless(options, IN_TOTO_PAYLOAD_TYPE, statement));
+      const result = await attachBundle(location, subject, bundle, PREDICATE_TYPES.sign, {
+        created,
+        ...withSignal,
+      });
+      return {
+        ...base,
+        stored: { repository, manifestDigest: result.manifestDigest },
+        appended: true,
+        bundle,
+      };
+    }
+  }
+}
+
+export interface AttestImageKeylessOptions extends StorageOptions, KeylessSigningOptions {
+  readonly reference: string | ImageReference;
+  /** cosign `--type` (see attestImage). */
+  readonly type: string;
+  readonly predicate: Uint8Array;
+  readonly format?: SignatureFormat;
+  readonly client: RegistryClient;
+  readonly now?: () => Date;
+}
+
+export interface KeylessAttestResult extends KeylessSignResult {
+  readonly predicateType: string;
+}
+
+/** Attests an image keylessly and stores the attestation. */
+export async function attestImageKeyless(options: AttestImageKeylessOptions): Promise<KeylessAttestResult> {
+  const { client, signal } = options;
+  const format = options.format ?? 'bundle';
+  const target = await resolveTarget(options.reference, client, signal === undefined ? {} : { signal });
+  const subject = target.descriptor;
+  if (subject === undefined) throw new BosunError('INTERNAL', 'resolveTarget returned no descriptor');
+  const location = storageLocation(target.image, client, options);
+  const now = (options.now ?? (() => new Date()))();
+  const statement = buildCosignAttestation({
+    type: options.type,
+    predicate: options.predicate,
+    repository: cosignRepositoryName(target.image),
+    manifestDigest: target.digest,
+    timestamp: now,
+  });
+  const predicateType = statement.predicateType;
+  const bundle = await signDsseKeyless(options, IN_TOTO_PAYLOAD_TYPE, buildStatement(statement));
+  const repository = `${location.registry}/${location.repository}`;
+  const withSignal = signal === undefined ? {} : { signal };
+  const base = {
+    format,
+    reference: target.pinned,
+    digest: target.digest,
+    resolvedFromTag: target.resolvedFromTag,
+    predicateType,
+    bundle: serializeBundle(bundle),
+  };
+  switch (format) {
+    case 'legacy': {
+      if (bundle.content.$case !== 'dsseEnvelope')
+        throw new BosunError('INTERNAL', 'expected a DSSE envelope');
+      const envelope: DsseEnvelope = {
+        payloadType: bundle.content.dsseEnvelope.payloadType,
+        payload: Buffer.from(bundle.content.dsseEnvelope.payload),
+        signatures: bundle.content.dsseEnvelope.signatures.map((s) => ({
+          keyid: s.keyid,
+          sig: Buffer.from(s.sig),
+        })),
+      };
+      const tag = cosignTag(target.digest, 'att');
+      const result = await appendSignatureLayer(
+        location,
+        tag,
+        {
+          mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
+          bytes: serializeDsse(envelope),
+          annotations: {
+            [SIGNATURE_ANNOTATION]: '',
+            [PREDICATE_TYPE_ANNOTATION]: predicateType,
+            ...legacyAnnotations(bundle),
+          },
+        },
+        { created: rfc3339(now), ...withSignal },
+      );
+      return {
+        ...base,
+        stored: { repository, tag, manifestDigest: result.manifestDigest },
+        appended: result.appended,
+      };
+    }
+    case 'bundle': {
+      const result = await attachBundle(location, subject, base.bundle, predicateType, {
+        created: rfc3339(now),
+        ...withSignal,
+      });
+      return { ...base, stored: { repository, manifestDigest: result.manifestDigest }, appended: true };
+    }
+  }
+}
+
+function legacyAnnotations(bundle: Bundle): Record<string, string> {
+  const material = legacyAnnotationsFromBundle(bundle);
+  if (material === undefined) {
+    throw new BosunError('SIGN_KEYLESS_SERVICE', 'Rekor returned no signed entry timestamp', {
+      details: { reason: 'no-inclusion-promise' },
+    });
+  }
+  return {
+    [CERTIFICATE_ANNOTATION]: material.certificatePem,
+    [REKOR_BUNDLE_ANNOTATION]: material.rekorBundle,
+  };
+}
