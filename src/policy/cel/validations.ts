@@ -42,10 +42,48 @@ function kindFromResource(res: string): string {
   return known[res] ?? res;
 }
 
-/** The activation (variables) of an admission CEL evaluation. */
+interface CachedActivation {
+  readonly options: EvaluationOptions;
+  readonly activation: Record<string, unknown>;
+}
+const activations = new WeakMap<object, CachedActivation[]>();
+
+/** Same activation: every option the activation is built from is the same value. */
+function sameInputs(a: EvaluationOptions, b: EvaluationOptions): boolean {
+  return (
+    a.operation === b.operation &&
+    a.userInfo === b.userInfo &&
+    a.oldResource === b.oldResource &&
+    a.namespaceObject === b.namespaceObject &&
+    a.lookupResource === b.lookupResource &&
+    a.globalContext === b.globalContext
+  );
+}
+
+/**
+ * The activation (variables) of an admission CEL evaluation. Without params it is shared by the
+ * CEL rules and policies evaluated on the same resource with the same options (read-only).
+ */
 export function buildActivation(
   options: EvaluationOptions,
   params: JsonValue | undefined = undefined,
+): Record<string, unknown> {
+  if (params !== undefined) return createActivation(options, params);
+  let perResource = activations.get(options.resource);
+  if (perResource !== undefined) {
+    for (const c of perResource) if (sameInputs(c.options, options)) return c.activation;
+  } else {
+    perResource = [];
+    activations.set(options.resource, perResource);
+  }
+  const activation = createActivation(options, undefined);
+  if (perResource.length < 16) perResource.push({ options, activation });
+  return activation;
+}
+
+function createActivation(
+  options: EvaluationOptions,
+  params: JsonValue | undefined,
 ): Record<string, unknown> {
   const resource = options.resource;
   const operation = options.operation ?? 'CREATE';
@@ -91,11 +129,22 @@ function errorOutcome(e: unknown, where: string): CelOutcome {
   return { status: 'error', message: msg };
 }
 
+const withoutVariables = new WeakMap<Record<string, unknown>, Record<string, unknown>>();
+
 /** Adds `variables` (lazy, memoised) to an activation. */
 export function withVariables(
   activation: Record<string, unknown>,
   variables: readonly JsonValue[],
 ): Record<string, unknown> {
+  if (variables.length === 0) {
+    // No variables: an empty, never written `variables` map can be shared.
+    let act = withoutVariables.get(activation);
+    if (act === undefined) {
+      act = { ...activation, variables: {} };
+      withoutVariables.set(activation, act);
+    }
+    return act;
+  }
   const vars: Record<string, unknown> = {};
   const act = { ...activation, variables: vars };
   for (const v of variables) {

@@ -4,23 +4,48 @@ import { isObject, type JsonObject, type JsonValue } from '../common/json.ts';
 
 const cache = new WeakMap<object, unknown>();
 
+/**
+ * The CEL view of a JSON value. Subtrees without integral numbers are shared, not copied, and the
+ * conversion of each object passed in is remembered (objects are never mutated once loaded).
+ */
 export function toCel(value: JsonValue | undefined): unknown {
+  if (value === undefined) return null;
+  if (typeof value !== 'object' || value === null) return convert(value);
+  const hit = cache.get(value);
+  if (hit !== undefined) return hit;
+  const out = convert(value);
+  cache.set(value, out);
+  return out;
+}
+
+/** Copy-on-write conversion: returns `value` itself when nothing inside it changes. */
+function convert(value: JsonValue | undefined): unknown {
   if (value === undefined) return null;
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) {
-    const hit = cache.get(value);
-    if (hit !== undefined) return hit;
-    const out = value.map((v) => toCel(v));
-    cache.set(value, out);
-    return out;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      const c = convert(v);
+      if (out === undefined && c !== v) out = value.slice(0, i);
+      if (out !== undefined) out.push(c);
+    }
+    return out ?? value;
   }
   if (isObject(value)) {
-    const hit = cache.get(value);
-    if (hit !== undefined) return hit;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toCel(v);
-    cache.set(value, out);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = value[k];
+      const c = convert(v);
+      if (out === undefined && c !== v) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]!] = value[keys[j]!];
+      }
+      if (out !== undefined) out[k] = c;
+    }
+    return out ?? value;
   }
   return value;
 }

@@ -7,7 +7,7 @@ import { asArray, asObject, asString, isObject, type JsonObject, type JsonValue 
 import type { FailureAction, JsonPatchOperation, PolicyResponse, RuleResult, RuleStatus } from '../types.ts';
 import type { KyvernoPolicy, KyvernoRule } from '../load/types.ts';
 import { compileRuleSelector, type MatchRequest, type RuleSelector } from './match.ts';
-import { applyValues, buildRequestContext, setIn } from './context.ts';
+import { applyValues, buildRequestContext, plainDocument, setIn } from './context.ts';
 import { evaluateConditions } from './conditions.ts';
 import { matchPattern } from './pattern.ts';
 import { queryJmesPath } from './jmespath.ts';
@@ -398,6 +398,7 @@ function validateForeach(
   depth: number,
 ): RuleOutcome {
   let applied = 0;
+  const plain = plainDocument(data);
   for (const fe of foreachList) {
     const foreach = asObject(fe);
     const listExpr = asString(foreach['list']) ?? '';
@@ -411,13 +412,15 @@ function validateForeach(
         : [listValue];
     for (let i = 0; i < elements.length; i++) {
       const element = elements[i]!;
-      let d: JsonObject = {
-        ...data,
-        element,
-        elementIndex: i,
-        [`element${depth}`]: element,
-        [`elementIndex${depth}`]: i,
-      };
+      // Same keys, in the same order, as setting element, elementIndex, element<depth> and
+      // elementIndex<depth> one after the other (literal keys keep the copy on V8's fast path).
+      let d: JsonObject;
+      if (depth === 0) d = { ...plain, element, elementIndex: i, element0: element, elementIndex0: i };
+      else {
+        d = { ...plain, element, elementIndex: i };
+        d[`element${depth}`] = element;
+        d[`elementIndex${depth}`] = i;
+      }
       d = applyValues(d, options.foreachValuesFor?.(rule.name, i));
       let outcome: RuleOutcome;
       try {

@@ -10,10 +10,12 @@ registerKyvernoFunctions();
 type Ast = ReturnType<typeof compile>;
 
 /** A parsed expression; `steps` when it is a plain path (`a.b."c.d"[0]`). */
-interface Compiled {
+export interface CompiledQuery {
+  readonly expression: string;
   readonly ast: Ast;
   readonly steps: readonly (string | number)[] | undefined;
 }
+type Compiled = CompiledQuery;
 const MAX_CACHED = 50_000;
 const compiledCache = new Map<string, Compiled>();
 
@@ -36,7 +38,11 @@ function compileCached(expr: string): Compiled {
     } catch (e) {
       throw new JmesPathError(`incorrect query ${expr}: ${(e as Error).message}`);
     }
-    compiled = { ast, steps: SIMPLE_PATH_RE.test(expr) ? splitSimplePath(expr) : undefined };
+    compiled = {
+      expression: expr,
+      ast,
+      steps: SIMPLE_PATH_RE.test(expr) ? splitSimplePath(expr) : undefined,
+    };
     if (compiledCache.size >= MAX_CACHED) compiledCache.clear();
     compiledCache.set(expr, compiled);
   }
@@ -74,9 +80,19 @@ function readPresentPath(data: unknown, steps: readonly (string | number)[]): un
 
 /** Evaluates a JMESPath expression on `data`. Throws VariableNotFoundError / JmesPathError. */
 export function queryJmesPath(data: unknown, expression: string): JSONValue {
+  return runQuery(data, prepareQuery(expression));
+}
+
+/** Parses an expression (cached). Throws JmesPathError for an empty or malformed one. */
+export function prepareQuery(expression: string): CompiledQuery {
   const expr = expression.trim();
   if (expr === '') throw new JmesPathError('invalid query (nil)');
-  const { ast, steps } = compileCached(expr);
+  return compileCached(expr);
+}
+
+/** Evaluates a prepared expression on `data`. Throws VariableNotFoundError / JmesPathError. */
+export function runQuery(data: unknown, query: CompiledQuery): JSONValue {
+  const { expression: expr, ast, steps } = query;
   if (steps !== undefined) {
     const direct = readPresentPath(data, steps);
     if (direct !== undefined && direct !== null) return direct as JSONValue;

@@ -1,6 +1,6 @@
 // `{{ expression }}` substitution in Kyverno policies. A string that is exactly one variable
 // takes the variable's JSON value; variables inside a longer string are rendered as text.
-import { queryJmesPath } from './jmespath.ts';
+import { prepareQuery, runQuery, type CompiledQuery } from './jmespath.ts';
 import { isObject, type JsonObject, type JsonValue } from '../common/json.ts';
 
 // Kyverno's RegexVariables: `{{ ... }}` not preceded by a backslash, one level of nested braces.
@@ -40,42 +40,61 @@ interface Template {
   readonly whole: boolean;
   readonly literals: readonly string[];
   readonly expressions: readonly string[];
+  /** Parsed expressions, filled in on first successful use. */
+  readonly queries: (CompiledQuery | undefined)[];
+  /** The text each combination of rendered values produced, and its own template (nested variables). */
+  next: Map<string, Step> | undefined;
+}
+
+interface Step {
+  readonly text: string;
+  /** The text still holds `{{`: another round runs on `template`. */
+  readonly again: boolean;
+  readonly template: Template | null;
 }
 
 const MAX_TEMPLATES = 10_000;
+const MAX_STEPS = 256;
 const templates = new Map<string, Template | null>();
 
 /** Parses (once per distinct text) the variables of a string; null when it has none. */
 function parseTemplate(text: string): Template | null {
   const hit = templates.get(text);
   if (hit !== undefined) return hit;
-  const matches = [...text.matchAll(VARIABLE_RE)];
-  let template: Template | null = null;
-  if (matches.length > 0) {
-    const literals: string[] = [];
-    const expressions: string[] = [];
-    let last = 0;
-    for (const m of matches) {
-      const full = m[2]!;
-      const start = m.index + m[1]!.length;
-      literals.push(text.slice(last, start));
-      expressions.push(full.slice(2, -2).trim());
-      last = start + full.length;
-    }
-    literals.push(text.slice(last));
-    const first = matches[0]!;
-    const whole =
-      matches.length === 1 && first.index + first[1]!.length === 0 && first[2]!.length === text.length;
-    template = { whole, literals, expressions };
-  }
+  const template = scanTemplate(text);
   if (templates.size >= MAX_TEMPLATES) templates.clear();
   templates.set(text, template);
   return template;
 }
 
-function resolve(data: JsonObject, expression: string, path: string): JsonValue {
+function scanTemplate(text: string): Template | null {
+  const matches = [...text.matchAll(VARIABLE_RE)];
+  if (matches.length === 0) return null;
+  const literals: string[] = [];
+  const expressions: string[] = [];
+  let last = 0;
+  for (const m of matches) {
+    const full = m[2]!;
+    const start = m.index + m[1]!.length;
+    literals.push(text.slice(last, start));
+    expressions.push(full.slice(2, -2).trim());
+    last = start + full.length;
+  }
+  literals.push(text.slice(last));
+  const first = matches[0]!;
+  const whole =
+    matches.length === 1 && first.index + first[1]!.length === 0 && first[2]!.length === text.length;
+  return { whole, literals, expressions, queries: expressions.map(() => undefined), next: undefined };
+}
+
+function resolve(data: JsonObject, template: Template, i: number, path: string): JsonValue {
   try {
-    return queryJmesPath(data, expression);
+    let query = template.queries[i];
+    if (query === undefined) {
+      query = prepareQuery(template.expressions[i]!);
+      template.queries[i] = query;
+    }
+    return runQuery(data, query);
   } catch (e) {
     throw new SubstitutionError(
       `failed to substitute variables in ${path}: ${(e as Error).message}`,
@@ -85,23 +104,45 @@ function resolve(data: JsonObject, expression: string, path: string): JsonValue 
   }
 }
 
+/**
+ * The text a round produces from the rendered values. When that text holds variables again
+ * (nested `{{ a."{{b}}" }}`), it and its parsed template are remembered per rendered values.
+ */
+function nextStep(template: Template, rendered: readonly string[]): Step {
+  const key = rendered.length === 1 ? rendered[0]! : rendered.join('\u0000');
+  const cacheable = rendered.length === 1 || !rendered.some((r) => r.includes('\u0000'));
+  const hit = cacheable ? template.next?.get(key) : undefined;
+  if (hit !== undefined) return hit;
+  let text = template.literals[0]!;
+  for (let i = 0; i < rendered.length; i++) text += rendered[i]! + template.literals[i + 1]!;
+  if (!text.includes('{{')) return { text, again: false, template: null };
+  const step: Step = { text, again: true, template: scanTemplate(text) };
+  if (cacheable) {
+    template.next ??= new Map();
+    if (template.next.size >= MAX_STEPS) template.next.clear();
+    template.next.set(key, step);
+  }
+  return step;
+}
+
 /** Substitutes variables in one string. */
 export function substituteString(text: string, data: JsonObject, path = '/'): JsonValue {
   if (!text.includes('{{')) return text;
   let value: JsonValue = text;
+  let template = parseTemplate(text);
   // Substituted text may itself hold variables (nested `{{ a.{{b}} }}`): up to MAX_DEPTH rounds.
-  for (let round = 0; round < MAX_DEPTH && typeof value === 'string' && value.includes('{{'); round++) {
-    const template = parseTemplate(value);
-    if (template === null) break;
+  for (let round = 0; round < MAX_DEPTH && template !== null; round++) {
     if (template.whole) {
-      value = resolve(data, template.expressions[0]!, path);
+      value = resolve(data, template, 0, path);
       break;
     }
-    let out = template.literals[0]!;
-    for (let i = 0; i < template.expressions.length; i++) {
-      out += render(resolve(data, template.expressions[i]!, path)) + template.literals[i + 1]!;
-    }
-    value = out;
+    const rendered: string[] = [];
+    for (let i = 0; i < template.expressions.length; i++)
+      rendered.push(render(resolve(data, template, i, path)));
+    const step = nextStep(template, rendered);
+    value = step.text;
+    if (!step.again) break;
+    template = step.template;
   }
   if (typeof value === 'string' && value.includes('\\{{')) value = value.replace(ESCAPED_RE, '$1');
   return value;
