@@ -16,7 +16,8 @@ import { parseDpkgStatus } from './dpkg-status.ts';
 /** A full Ubuntu desktop status file is ~4 MiB. */
 const MAX_STATUS = 64 * 1024 * 1024;
 const MAX_LIST = 32 * 1024 * 1024;
-const MAX_COPYRIGHT = 1024 * 1024;
+/** Some real copyright files are over 2 MiB (Boost's). */
+const MAX_COPYRIGHT = 4 * 1024 * 1024;
 
 type DpkgFile = 'status' | 'status-d' | 'status-d-md5sums' | 'list' | 'copyright';
 
@@ -40,7 +41,7 @@ const LIMIT_BY_KIND: Readonly<Record<DpkgFile, number>> = {
 
 export const dpkgAnalyzer: Analyzer = {
   id: 'dpkg',
-  version: 1,
+  version: 2,
   wants(path) {
     return classifyDpkgPath(path) !== undefined;
   },

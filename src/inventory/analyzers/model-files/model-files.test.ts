@@ -110,3 +110,18 @@ describe('model detection: a value or a BosunError, within limits', () => {
     );
   });
 });
+
+describe('model-files and Python path files', () => {
+  it('does not report a site-packages .pth path file as a model', async () => {
+    const text = Buffer.from('import _distutils_hack; _distutils_hack.add_shim()\n./vendor\n');
+    const result = await modelFilesAnalyzer.analyze(
+      {
+        path: 'usr/lib/python3/dist-packages/distutils-precedence.pth',
+        size: text.length,
+        read: async () => text,
+      },
+      {},
+    );
+    expect(result.modelFiles ?? []).toEqual([]);
+  });
+});

@@ -18,7 +18,7 @@ export function isModelPath(path: string): boolean {
 
 export const modelFilesAnalyzer: Analyzer = {
   id: 'model-files',
-  version: 1,
+  version: 2,
   wants: (path, info) =>
     isModelPath(path) && (extensionOf(path) !== 'bin' || info.size <= MAX_MAGIC_BYTES || HUB_BIN.test(path)),
   async analyze(input, ctx) {
@@ -37,10 +37,20 @@ export const modelFilesAnalyzer: Analyzer = {
       const format = formatFromMagic(bytes, input.path);
       if (format !== undefined)
         file = { path: input.path, format, size: bytes.length, evidence: 'magic', location };
-      else if (extensionOf(input.path) !== 'bin') {
+      else if (extensionOf(input.path) !== 'bin' && !isPythonPathFile(input.path, bytes)) {
         file = { path: input.path, format: 'unknown', size: bytes.length, evidence: 'magic', location };
       }
     }
     return { packages: [], issues: [], ...(file === undefined ? {} : { modelFiles: [file] }) };
   },
 };
+
+/**
+ * site-packages `*.pth` files are Python path configuration (plain text lines), not PyTorch
+ * checkpoints; a text pickle would have matched the magic checks above.
+ */
+function isPythonPathFile(path: string, bytes: Uint8Array): boolean {
+  if (extensionOf(path) !== 'pth') return false;
+  for (const b of bytes) if (b === 0 || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d)) return false;
+  return true;
+}
