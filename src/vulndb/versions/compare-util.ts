@@ -21,6 +21,38 @@ export function compareDigits(a: string, b: string): Ordering {
   return compareStrings(x, y);
 }
 
+/** `compareDigits` on two runs of ASCII digits inside byte arrays (`a[startA, endA)`, `b[startB, endB)`), without copying. */
+export function compareDigitBytes(
+  a: Uint8Array,
+  startA: number,
+  endA: number,
+  b: Uint8Array,
+  startB: number,
+  endB: number,
+): Ordering {
+  let i = startA;
+  let j = startB;
+  while (i < endA - 1 && a[i] === 48) i++;
+  while (j < endB - 1 && b[j] === 48) j++;
+  // An empty run is 0, the same as "0".
+  const lengthA = endA - i;
+  const lengthB = endB - j;
+  const x = lengthA === 0 ? 1 : lengthA;
+  const y = lengthB === 0 ? 1 : lengthB;
+  if (x !== y) return x < y ? -1 : 1;
+  if (lengthA === 0 || lengthB === 0) {
+    const digitA = lengthA === 0 ? 48 : (a[i] ?? 48);
+    const digitB = lengthB === 0 ? 48 : (b[j] ?? 48);
+    return digitA < digitB ? -1 : digitA > digitB ? 1 : 0;
+  }
+  for (; i < endA; i++, j++) {
+    const ca = a[i] ?? 0;
+    const cb = b[j] ?? 0;
+    if (ca !== cb) return ca < cb ? -1 : 1;
+  }
+  return 0;
+}
+
 function stripZeros(s: string): string {
   let i = 0;
   while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
@@ -44,21 +76,44 @@ export function invalidVersion(scheme: VersionSchemeId, version: string, reason:
   });
 }
 
+/** Parsed keys kept per comparator: enough for every version of a large inventory plus the records it meets. */
+export const KEY_CACHE_ENTRIES = 16_384;
+
 /**
  * Builds a comparator from a parser to a comparison key and an ordering of keys. The length
  * limit is checked before any parsing, so every scheme is bounded the same way.
+ *
+ * Keys are immutable and cached by string: matching compares one installed version with every
+ * event of every record about its package, and an import compares each event while sorting.
+ * The cache is two generations of at most `KEY_CACHE_ENTRIES` each (a key used in the old one
+ * moves to the new one; a full new one retires the old), an LRU approximation with O(1)
+ * operations and bounded memory. Strings that fail to parse are never cached, so they throw
+ * on every call as before.
  */
 export function defineComparator<K>(
   id: VersionSchemeId,
   toKey: (version: string) => K,
   compareKeys: (a: K, b: K) => Ordering,
 ): VersionComparator {
+  let young = new Map<string, K>();
+  let old = new Map<string, K>();
   const key = (version: string): K => {
     if (typeof version !== 'string') throw invalidVersion(id, String(version), 'not a string');
-    if (version.length > MAX_VERSION_LENGTH) {
-      throw invalidVersion(id, version, `longer than ${MAX_VERSION_LENGTH} characters`);
+    let found = young.get(version);
+    if (found !== undefined) return found;
+    found = old.get(version);
+    if (found === undefined) {
+      if (version.length > MAX_VERSION_LENGTH) {
+        throw invalidVersion(id, version, `longer than ${MAX_VERSION_LENGTH} characters`);
+      }
+      found = toKey(version);
     }
-    return toKey(version);
+    if (young.size >= KEY_CACHE_ENTRIES) {
+      old = young;
+      young = new Map();
+    }
+    young.set(version, found);
+    return found;
   };
   return {
     id,

@@ -1,5 +1,5 @@
 import {
-  compareDigits,
+  compareDigitBytes,
   defineComparator,
   invalidVersion,
   isAsciiLetterCode,
@@ -10,8 +10,9 @@ import type { Ordering } from './types.ts';
 
 interface DpkgVersion {
   readonly epoch: number;
-  readonly upstream: string;
-  readonly revision: string;
+  /** UTF-8 bytes, as dpkg compares them (encoded once at parse; keys are cached). */
+  readonly upstream: Uint8Array;
+  readonly revision: Uint8Array;
 }
 
 const MAX_EPOCH = 2147483647;
@@ -45,7 +46,7 @@ function parseDpkg(raw: string): DpkgVersion {
     if (revision === '') throw invalidVersion('dpkg', raw, 'revision number is empty');
   }
   if (upstream === '') throw invalidVersion('dpkg', raw, 'version number is empty');
-  return { epoch, upstream, revision };
+  return { epoch, upstream: Buffer.from(upstream, 'utf8'), revision: Buffer.from(revision, 'utf8') };
 }
 
 /** dpkg's order(): digits 0, letters themselves, `~` below everything (even the end), others after letters. */
@@ -60,8 +61,10 @@ function order(bytes: Uint8Array, i: number): number {
 
 /** dpkg's verrevcmp(), on UTF-8 bytes as dpkg sees them. */
 export function verrevcmp(left: string, right: string): Ordering {
-  const a = Buffer.from(left, 'utf8');
-  const b = Buffer.from(right, 'utf8');
+  return verrevcmpBytes(Buffer.from(left, 'utf8'), Buffer.from(right, 'utf8'));
+}
+
+function verrevcmpBytes(a: Uint8Array, b: Uint8Array): Ordering {
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
@@ -76,7 +79,7 @@ export function verrevcmp(left: string, right: string): Ordering {
     const startB = j;
     while (i < a.length && isDigitCode(a[i] ?? 0)) i++;
     while (j < b.length && isDigitCode(b[j] ?? 0)) j++;
-    const diff = compareDigits(a.toString('latin1', startA, i), b.toString('latin1', startB, j));
+    const diff = compareDigitBytes(a, startA, i, b, startB, j);
     if (diff !== 0) return diff;
   }
   return 0;
@@ -84,7 +87,7 @@ export function verrevcmp(left: string, right: string): Ordering {
 
 function compareDpkg(a: DpkgVersion, b: DpkgVersion): Ordering {
   if (a.epoch !== b.epoch) return a.epoch < b.epoch ? -1 : 1;
-  return verrevcmp(a.upstream, b.upstream) || verrevcmp(a.revision, b.revision);
+  return verrevcmpBytes(a.upstream, b.upstream) || verrevcmpBytes(a.revision, b.revision);
 }
 
 /** Debian and Ubuntu package versions, ordered as `dpkg --compare-versions` does. */

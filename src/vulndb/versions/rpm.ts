@@ -1,17 +1,16 @@
-import {
-  compareDigits,
-  compareStrings,
-  defineComparator,
-  isAsciiLetterCode,
-  isDigitCode,
-} from './compare-util.ts';
+import { compareDigitBytes, defineComparator, isAsciiLetterCode, isDigitCode } from './compare-util.ts';
 import type { Ordering } from './types.ts';
 
 interface RpmVersion {
-  readonly epoch: string;
-  readonly version: string;
+  readonly epoch: Uint8Array;
+  readonly version: Uint8Array;
   /** Absent when the string has no `-`: an absent release sorts before every release, even an empty one (as `rpm.vercmp` does). */
-  readonly release: string | undefined;
+  readonly release: Uint8Array | undefined;
+}
+
+/** UTF-8 bytes, as rpm compares them (encoded once at parse; keys are cached). */
+function bytesOf(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8');
 }
 
 /**
@@ -29,8 +28,12 @@ function parseRpm(evr: string): RpmVersion {
     rest = evr.slice(digits + 1);
   }
   const hyphen = rest.lastIndexOf('-');
-  if (hyphen < 0) return { epoch, version: rest, release: undefined };
-  return { epoch, version: rest.slice(0, hyphen), release: rest.slice(hyphen + 1) };
+  if (hyphen < 0) return { epoch: bytesOf(epoch), version: bytesOf(rest), release: undefined };
+  return {
+    epoch: bytesOf(epoch),
+    version: bytesOf(rest.slice(0, hyphen)),
+    release: bytesOf(rest.slice(hyphen + 1)),
+  };
 }
 
 function isAlnum(c: number): boolean {
@@ -43,8 +46,10 @@ const CARET = 94;
 /** rpm's rpmvercmp() (rpmio/rpmvercmp.c), on UTF-8 bytes: alphanumeric segments, `~` sorts before anything, `^` after the end only. */
 export function rpmvercmp(left: string, right: string): Ordering {
   if (left === right) return 0;
-  const a = Buffer.from(left, 'utf8');
-  const b = Buffer.from(right, 'utf8');
+  return rpmvercmpBytes(bytesOf(left), bytesOf(right));
+}
+
+function rpmvercmpBytes(a: Uint8Array, b: Uint8Array): Ordering {
   const at = (s: Uint8Array, k: number): number => (k < s.length ? (s[k] ?? 0) : 0);
   let i = 0;
   let j = 0;
@@ -78,24 +83,44 @@ export function rpmvercmp(left: string, right: string): Ordering {
     while (j < b.length && inSegment(at(b, j))) j++;
     // The segments differ in kind: a number is newer than letters.
     if (j === startB) return numeric ? 1 : -1;
-    const sa = a.toString('latin1', startA, i);
-    const sb = b.toString('latin1', startB, j);
-    const diff = numeric ? compareDigits(sa, sb) : compareStrings(sa, sb);
+    const diff = numeric
+      ? compareDigitBytes(a, startA, i, b, startB, j)
+      : compareByteRuns(a, startA, i, b, startB, j);
     if (diff !== 0) return diff;
   }
   if (i >= a.length && j >= b.length) return 0;
   return i >= a.length ? -1 : 1;
 }
 
+/** Byte order of two runs (ASCII letters here, so the same as comparing them as strings). */
+function compareByteRuns(
+  a: Uint8Array,
+  startA: number,
+  endA: number,
+  b: Uint8Array,
+  startB: number,
+  endB: number,
+): Ordering {
+  const n = Math.min(endA - startA, endB - startB);
+  for (let k = 0; k < n; k++) {
+    const x = a[startA + k] ?? 0;
+    const y = b[startB + k] ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  const lengthA = endA - startA;
+  const lengthB = endB - startB;
+  return lengthA === lengthB ? 0 : lengthA < lengthB ? -1 : 1;
+}
+
 function compareRpm(a: RpmVersion, b: RpmVersion): Ordering {
-  const byEpoch = rpmvercmp(a.epoch, b.epoch);
+  const byEpoch = rpmvercmpBytes(a.epoch, b.epoch);
   if (byEpoch !== 0) return byEpoch;
-  const byVersion = rpmvercmp(a.version, b.version);
+  const byVersion = rpmvercmpBytes(a.version, b.version);
   if (byVersion !== 0) return byVersion;
   if (a.release === undefined || b.release === undefined) {
     return a.release === b.release ? 0 : a.release === undefined ? -1 : 1;
   }
-  return rpmvercmp(a.release, b.release);
+  return rpmvercmpBytes(a.release, b.release);
 }
 
 /** Red Hat, Rocky, Alma, SUSE, openSUSE and other RPM distributions, ordered as rpm's `rpm.vercmp` does. */
