@@ -25,3 +25,12 @@ export {
   type SbomLimits,
 } from './sbom/parse-sbom.ts';
 export { osFromDistro, packageFromPurl, type PurlPackage } from './sbom/purl-package.ts';
+export {
+  DEFAULT_MAX_DB_ARTIFACT_BYTES,
+  VULNDB_ARTIFACT_TYPE,
+  VULNDB_LAYER_MEDIA_TYPE,
+  dbArtifactManifest,
+  pullVulnDbArtifact,
+  pushVulnDbArtifact,
+  type DbArtifactLocation,
+} from './db-artifact.ts';

@@ -91,7 +91,8 @@ afterAll(async () => {
 });
 
 async function bosun(argv: string[], options: { stdin?: string } = {}) {
-  const io = memoryIo({ ...options, cwd: work, env: { HOME: work, XDG_CACHE_HOME: join(work, 'cache') } });
+  const env = { HOME: work, XDG_CACHE_HOME: join(work, 'cache'), BOSUN_PASSWORD: 'db-key-password' };
+  const io = memoryIo({ ...options, cwd: work, env });
   const code = await run(argv, io);
   return { code, out: io.out(), err: io.err() };
 }
@@ -301,5 +302,114 @@ describe('bosun image', () => {
       '--skip-db-update',
     ]);
     expect(code).toBe(3);
+  });
+});
+
+describe('bosun db push and db update --db-repository', () => {
+  const registryFlags = () => [
+    '--insecure',
+    '--username',
+    registry.username as string,
+    '--password-stdin',
+    '--docker-config',
+    join(work, 'no-docker-config'),
+  ];
+  const withPassword = () => ({ stdin: `${registry.password}\n` });
+  let repo: string;
+
+  beforeAll(async () => {
+    repo = `${registry.host}/security/bosun-db`;
+    for (const prefix of ['release', 'other']) {
+      expect((await bosun(['generate-key-pair', '--output-key-prefix', join(work, prefix)])).code).toBe(0);
+    }
+    const pushed = await bosun(
+      [
+        'db',
+        'push',
+        `${repo}:latest`,
+        '--db-path',
+        dbPath,
+        '--key',
+        join(work, 'release.key'),
+        ...registryFlags(),
+      ],
+      withPassword(),
+    );
+    expect(pushed.err).toContain('signed');
+    expect(pushed.code).toBe(0);
+    expect(pushed.out.trim()).toMatch(new RegExp(`^${repo}@sha256:[0-9a-f]{64}$`));
+  }, 120_000);
+
+  async function status(path: string) {
+    const { code, out } = await bosun(['db', 'status', '--db-path', path, '--format', 'json']);
+    if (code !== 0) return code;
+    const { records, counts, builtAt } = JSON.parse(out) as {
+      records: number;
+      counts: unknown;
+      builtAt: string;
+    };
+    return { records, counts, builtAt };
+  }
+
+  it('pulls the signed DB after verifying it with the public key, and scans with it', async () => {
+    const target = join(work, 'pulled', 'bosun.db');
+    const { code, out } = await bosun(
+      [
+        'db',
+        'update',
+        '--db-repository',
+        `${repo}:latest`,
+        '--key',
+        join(work, 'release.pub'),
+        '--db-path',
+        target,
+        ...registryFlags(),
+      ],
+      withPassword(),
+    );
+    expect(code).toBe(0);
+    expect(out).toContain(`${repo}@sha256:`);
+    expect(await status(target)).toEqual(await status(dbPath));
+    const scanned = await scan('--format', 'json', '--db-path', target);
+    expect(findings(JSON.parse(scanned.out) as JsonReport).map(row)).toEqual(
+      findings(JSON.parse((await scan('--format', 'json')).out) as JsonReport).map(row),
+    );
+  });
+
+  it('refuses a DB signed by another key (exit 4) and leaves no DB behind', async () => {
+    const target = join(work, 'refused', 'bosun.db');
+    const { code, err } = await bosun(
+      [
+        'db',
+        'update',
+        '--db-repository',
+        `${repo}:latest`,
+        '--key',
+        join(work, 'other.pub'),
+        '--db-path',
+        target,
+        ...registryFlags(),
+      ],
+      withPassword(),
+    );
+    expect(code).toBe(4);
+    expect(err).toContain('SIGN_SIGNATURE_INVALID');
+    expect(await status(target)).toBe(5);
+  });
+
+  it('pulls without a key with a warning, and rejects an image that is not a DB artifact', async () => {
+    const target = join(work, 'unverified', 'bosun.db');
+    const pulled = await bosun(
+      ['db', 'update', '--db-repository', `${repo}:latest`, '--db-path', target, ...registryFlags()],
+      withPassword(),
+    );
+    expect(pulled.code).toBe(0);
+    expect(pulled.err).toContain('without signature verification');
+    const wrong = await bosun(
+      ['db', 'update', '--db-repository', image, '--db-path', join(work, 'wrong.db'), ...registryFlags()],
+      withPassword(),
+    );
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('VULNDB_INVALID');
   });
 });
