@@ -174,6 +174,20 @@ describe('bosun fs', () => {
   });
 });
 
+describe('progress', () => {
+  it.each([
+    [[], true],
+    [['--quiet'], false],
+  ])('draws a bar on a terminal stderr with %j: %s', async (extra, drawn) => {
+    const io = memoryIo({ env, cwd: work });
+    let err = '';
+    const tty = { ...io, stderr: { write: (chunk: string) => (err += chunk), isTTY: true } };
+    expect(await run(['fs', project, '-f', 'json', ...extra], tty)).toBe(0);
+    expect(err.includes('Layers')).toBe(drawn);
+    expect(JSON.parse(io.out()).schemaVersion).toBe(1);
+  });
+});
+
 describe('bosun sbom and sbom-scan', () => {
   it.each([['cyclonedx'], ['spdx-json']])(
     'an SBOM written as %s scans to the same findings as the directory',
