@@ -13,6 +13,8 @@ const benchmarks: Record<string, () => Promise<BenchModule>> = {
   sign: () => import('./sign.ts'),
   policy: () => import('./policy.ts'),
   models: () => import('./models.ts'),
+  scan: () => import('./scan.ts'),
+  webhook: () => import('./webhook.ts'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
