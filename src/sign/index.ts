@@ -78,7 +78,12 @@ export {
   type ParseBundleOptions,
 } from './bundle.ts';
 export { marshalGoJson, RawJson, type JsonValue } from './json/go-json.ts';
-export { signImage, type SignImageOptions, type SignImageResult, type SignatureFormat } from './sign-image.ts';
+export {
+  signImage,
+  type SignImageOptions,
+  type SignImageResult,
+  type SignatureFormat,
+} from './sign-image.ts';
 export { attestImage, type AttestImageOptions, type AttestImageResult } from './attest.ts';
 export {
   verifyImageSignatures,
@@ -98,6 +103,7 @@ export {
   type FailureReason,
   type VerificationFailure,
   type VerificationSource,
+  type KeylessSignerInfo,
   type VerifiedAttestation,
   type VerifiedSignature,
   type VerifyLimits,
@@ -114,3 +120,25 @@ export {
   isBundleMediaType,
   type StorageOptions,
 } from './storage/index.ts';
+export {
+  parseTrustedRoot,
+  createKeylessVerifier,
+  signImageKeyless,
+  attestImageKeyless,
+  checkIdentityToken,
+  DEFAULT_FULCIO_URL,
+  DEFAULT_REKOR_URL,
+  type ParsedTrustedRoot,
+  type ParseTrustedRootOptions,
+  type CertificateIdentity,
+  type KeylessOptions,
+  type KeylessVerifier,
+  type KeylessVerification,
+  type KeylessFailureReason,
+  type KeylessSigner,
+  type KeylessSigningOptions,
+  type SignImageKeylessOptions,
+  type AttestImageKeylessOptions,
+  type KeylessSignResult,
+  type KeylessAttestResult,
+} from './keyless/index.ts';

@@ -9,13 +9,15 @@ import { IN_TOTO_PAYLOAD_TYPE } from '../dsse.ts';
 import { parseStatement, type Statement, type Subject } from '../in-toto.ts';
 import { inspectReferrer, listBundleReferrers, type StoredBundle } from '../storage/index.ts';
 import { fail, fetchLayer, mapLimited, type CheckContext, type Checked } from './context.ts';
-import type { VerificationFailure, VerificationSource } from './types.ts';
+import { checkKeylessBundle } from './keyless-check.ts';
+import type { KeylessSignerInfo, VerificationFailure, VerificationSource } from './types.ts';
 
 /** A statement signed by one of the keys, about this image. */
 export interface VerifiedStatement {
   readonly source: VerificationSource;
   readonly keyIndex: number;
   readonly keyHint: string;
+  readonly signer?: KeylessSignerInfo;
   readonly statement: Statement;
   /** The subject entry naming this digest. */
   readonly subject: Subject;
@@ -88,9 +90,17 @@ async function checkBundle(
     throw error;
   }
   if (parsed.content.kind !== 'dsse') return fail('bundle-invalid', source, 'not a DSSE bundle');
-  const keyIndex = context.keys.findIndex((key) => verifyBundle(parsed, key).verified);
-  const key = context.keys[keyIndex];
-  if (key === undefined) return fail('signature-mismatch', source);
+  let signer: { keyIndex: number; keyHint: string; signer?: KeylessSignerInfo };
+  if (context.keyless !== undefined) {
+    const checked = checkKeylessBundle(context.keyless, parsed.bundle, source);
+    if (!checked.ok) return checked;
+    signer = checked.value;
+  } else {
+    const keyIndex = context.keys.findIndex((key) => verifyBundle(parsed, key).verified);
+    const key = context.keys[keyIndex];
+    if (key === undefined) return fail('signature-mismatch', source);
+    signer = { keyIndex, keyHint: key.hint };
+  }
   const envelope = parsed.content.envelope;
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return fail('statement-invalid', source, 'payloadType');
   let statement: Statement;
@@ -112,8 +122,7 @@ async function checkBundle(
     ok: true,
     value: {
       source,
-      keyIndex,
-      keyHint: key.hint,
+      ...signer,
       statement,
       subject,
       payloadBytes: Buffer.from(envelope.payload),

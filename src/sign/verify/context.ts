@@ -1,4 +1,5 @@
 import type { Descriptor } from '../../image/index.ts';
+import type { KeylessVerifier } from '../keyless/index.ts';
 import type { PublicKey } from '../keys/types.ts';
 import type { JsonValue } from '../json/go-json.ts';
 import { errorCode, isUnreadable, type StorageLocation } from '../storage/index.ts';
@@ -10,6 +11,8 @@ export interface CheckContext {
   /** The image manifest digest being verified. */
   readonly digest: string;
   readonly keys: readonly PublicKey[];
+  /** Keyless verification (instead of `keys`). */
+  readonly keyless?: KeylessVerifier;
   readonly limits: VerifyLimits;
   readonly signal?: AbortSignal;
 }

@@ -18,6 +18,7 @@ export type { VerifyCommonOptions } from './options.ts';
 export {
   DEFAULT_VERIFY_LIMITS,
   type FailureReason,
+  type KeylessSignerInfo,
   type VerificationFailure,
   type VerificationSource,
   type VerifiedAttestation,

@@ -4,13 +4,20 @@
  * an unsigned hint.
  */
 import { isBosunError } from '../../util/errors.ts';
-import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, parseDsse, verifyDsse } from '../dsse.ts';
+import {
+  DSSE_ENVELOPE_MEDIA_TYPE,
+  IN_TOTO_PAYLOAD_TYPE,
+  parseDsse,
+  verifyDsse,
+  type DsseEnvelope,
+} from '../dsse.ts';
 import { parseStatement } from '../in-toto.ts';
 import { PREDICATE_TYPE_ANNOTATION, type SignatureLayerDescriptor } from '../storage/index.ts';
 import { firstSubjectDigest, subjectFor, type VerifiedStatement } from './bundle-statements.ts';
 import { fail, fetchLayer, mapLimited, type CheckContext, type Checked } from './context.ts';
 import { readSignatureImage } from './legacy-signatures.ts';
-import type { VerificationFailure, VerificationSource } from './types.ts';
+import { checkKeylessLayer } from './keyless-check.ts';
+import type { KeylessSignerInfo, VerificationFailure, VerificationSource } from './types.ts';
 
 export async function checkLegacyAttestations(
   context: CheckContext,
@@ -57,9 +64,8 @@ async function checkAttestationLayer(
     if (isBosunError(error)) return fail('payload-invalid', source, error.code);
     throw error;
   }
-  const keyIndex = context.keys.findIndex((key) => verifyDsse(envelope, key));
-  const key = context.keys[keyIndex];
-  if (key === undefined) return fail('signature-mismatch', source);
+  const signer = checkEnvelopeSigner(context, layer, envelope, source);
+  if (!signer.ok) return signer;
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return fail('statement-invalid', source, 'payloadType');
   let statement;
   try {
@@ -79,11 +85,25 @@ async function checkAttestationLayer(
     ok: true,
     value: {
       source,
-      keyIndex,
-      keyHint: key.hint,
+      ...signer.value,
       statement,
       subject,
       payloadBytes: Buffer.from(envelope.payload),
     },
   };
+}
+
+function checkEnvelopeSigner(
+  context: CheckContext,
+  layer: SignatureLayerDescriptor,
+  envelope: DsseEnvelope,
+  source: VerificationSource,
+): Checked<{ keyIndex: number; keyHint: string; signer?: KeylessSignerInfo }> {
+  if (context.keyless !== undefined) {
+    return checkKeylessLayer(context.keyless, layer.annotations, { kind: 'dsse', envelope }, source);
+  }
+  const keyIndex = context.keys.findIndex((key) => verifyDsse(envelope, key));
+  const key = context.keys[keyIndex];
+  if (key === undefined) return fail('signature-mismatch', source);
+  return { ok: true, value: { keyIndex, keyHint: key.hint } };
 }

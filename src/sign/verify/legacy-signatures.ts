@@ -17,7 +17,13 @@ import {
   type SignatureLayerDescriptor,
 } from '../storage/index.ts';
 import { decodeStdBase64, fail, fetchLayer, mapLimited, type CheckContext, type Checked } from './context.ts';
-import type { VerificationFailure, VerificationSource, VerifiedSignature } from './types.ts';
+import { checkKeylessLayer } from './keyless-check.ts';
+import type {
+  KeylessSignerInfo,
+  VerificationFailure,
+  VerificationSource,
+  VerifiedSignature,
+} from './types.ts';
 
 export type LegacySignature = Extract<VerifiedSignature, { format: 'legacy' }>;
 
@@ -91,9 +97,8 @@ async function checkLegacyLayer(
   const fetched = await fetchLayer(context, layer, context.limits.maxPayloadBytes, source);
   if (!fetched.ok) return fetched;
   const payloadBytes = Buffer.from(fetched.value);
-  const keyIndex = context.keys.findIndex((key) => verifyBlob(key, payloadBytes, signature));
-  const key = context.keys[keyIndex];
-  if (key === undefined) return fail('signature-mismatch', source);
+  const signer = checkSigner(context, layer, payloadBytes, signature, source);
+  if (!signer.ok) return signer;
   let payload;
   try {
     payload = parseSimpleSigningPayload(payloadBytes, { input: `signature payload ${layer.digest}` });
@@ -109,8 +114,9 @@ async function checkLegacyLayer(
     value: {
       format: 'legacy',
       source,
-      keyIndex,
-      keyHint: key.hint,
+      keyIndex: signer.value.keyIndex,
+      keyHint: signer.value.keyHint,
+      ...(signer.value.signer === undefined ? {} : { signer: signer.value.signer }),
       manifestDigest: payload.manifestDigest,
       annotations: payload.annotations,
       payloadBytes,
@@ -119,4 +125,26 @@ async function checkLegacyLayer(
       ...(certificatePem === undefined || certificatePem === '' ? {} : { certificatePem }),
     },
   };
+}
+
+/** The trusted key (or, keyless, the certificate identity) that signed the payload. */
+function checkSigner(
+  context: CheckContext,
+  layer: SignatureLayerDescriptor,
+  payload: Buffer,
+  signature: Buffer,
+  source: VerificationSource,
+): Checked<{ keyIndex: number; keyHint: string; signer?: KeylessSignerInfo }> {
+  if (context.keyless !== undefined) {
+    return checkKeylessLayer(
+      context.keyless,
+      layer.annotations,
+      { kind: 'message', payload, signature },
+      source,
+    );
+  }
+  const keyIndex = context.keys.findIndex((key) => verifyBlob(key, payload, signature));
+  const key = context.keys[keyIndex];
+  if (key === undefined) return fail('signature-mismatch', source);
+  return { ok: true, value: { keyIndex, keyHint: key.hint } };
 }

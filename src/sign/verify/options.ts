@@ -1,5 +1,6 @@
 import type { ImageReference, RegistryClient } from '../../image/index.ts';
 import { BosunError } from '../../util/errors.ts';
+import { createKeylessVerifier, type KeylessOptions } from '../keyless/index.ts';
 import type { PublicKey } from '../keys/types.ts';
 import type { SignatureFormat } from '../sign-image.ts';
 import {
@@ -16,7 +17,13 @@ export interface VerifyCommonOptions extends StorageOptions {
   /** The image; a tag is resolved to its digest first (the result says so). */
   readonly reference: string | ImageReference;
   /** Trusted public keys: a signature counts when any of them verifies it. */
-  readonly keys: readonly PublicKey[];
+  readonly keys?: readonly PublicKey[];
+  /**
+   * Keyless verification instead of keys (cosign `--certificate-identity ... --trusted-root`): a
+   * signature counts when its Fulcio certificate chains to the trusted root, its Rekor entry is
+   * signed by a trusted log, and the certificate names one of the identities.
+   */
+  readonly keyless?: KeylessOptions;
   /** Which storage formats to read (both unless told). */
   readonly formats?: readonly SignatureFormat[];
   readonly client: RegistryClient;
@@ -32,11 +39,18 @@ export interface Prepared {
 
 /** Validates options, resolves the reference and locates the signature storage. */
 export async function prepare(options: VerifyCommonOptions): Promise<Prepared> {
-  if (options.keys.length === 0) {
+  const keys = options.keys ?? [];
+  if (options.keyless !== undefined && keys.length > 0) {
+    throw new BosunError('SIGN_OPTIONS_INVALID', 'keys and keyless verification are exclusive', {
+      details: { input: 'keyless' },
+    });
+  }
+  if (options.keyless === undefined && keys.length === 0) {
     throw new BosunError('SIGN_OPTIONS_INVALID', 'at least one public key is required', {
       details: { input: 'keys' },
     });
   }
+  const keyless = options.keyless === undefined ? undefined : createKeylessVerifier(options.keyless);
   const formats = new Set<SignatureFormat>(options.formats ?? ['legacy', 'bundle']);
   if (formats.size === 0) {
     throw new BosunError('SIGN_OPTIONS_INVALID', 'at least one format is required', {
@@ -54,7 +68,8 @@ export async function prepare(options: VerifyCommonOptions): Promise<Prepared> {
     context: {
       location,
       digest: target.digest,
-      keys: options.keys,
+      keys,
+      ...(keyless === undefined ? {} : { keyless }),
       limits: { ...DEFAULT_VERIFY_LIMITS, ...options.limits },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     },
@@ -64,7 +79,10 @@ export async function prepare(options: VerifyCommonOptions): Promise<Prepared> {
 /** The part of a cache key every verification shares: image, storage, keys, formats. */
 export function baseCacheKey(prepared: Prepared): string {
   const { context, target } = prepared;
-  const keys = context.keys.map((k) => k.hint).join(',');
+  const keys =
+    context.keyless === undefined
+      ? context.keys.map((k) => k.hint).join(',')
+      : `keyless:${context.keyless.cacheKey}`;
   return [
     `${target.image.registry}/${target.image.repository}@${target.digest}`,
     `${context.location.registry}/${context.location.repository}`,

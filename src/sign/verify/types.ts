@@ -42,7 +42,19 @@ export type FailureReason =
   /** The attestation verified but the caller's condition rejected it. */
   | 'condition-failed'
   /** Fewer signatures verified than `minSignatures`. */
-  | 'too-few-signatures';
+  | 'too-few-signatures'
+  /** Keyless: no certificate (a key-based signature), or no Rekor bundle annotation. */
+  | 'certificate-missing'
+  /** Keyless: the certificate does not chain to the trusted root at the log time, or lacks SCTs. */
+  | 'certificate-untrusted'
+  /** Keyless: the transparency log entry is missing, unsigned by a trusted log, or about another signature. */
+  | 'tlog-invalid'
+  /** Keyless: no trusted time (SET or timestamp) for the signature. */
+  | 'timestamp-invalid'
+  /** Keyless: the certificate's subject matches no `certificateIdentity`. */
+  | 'identity-mismatch'
+  /** Keyless: a subject matched but the OIDC issuer did not. */
+  | 'issuer-mismatch';
 
 export interface VerificationFailure {
   readonly reason: FailureReason;
@@ -51,11 +63,26 @@ export interface VerificationFailure {
   readonly detail?: string;
 }
 
+/** Who a keyless signature's certificate names (verified against the trusted root). */
+export interface KeylessSignerInfo {
+  readonly subjectAlternativeName: string;
+  readonly issuer: string;
+  /** The certificate, PEM. */
+  readonly certificatePem: string;
+  /** Log integration time, seconds since the epoch (when the entry carries a SET). */
+  readonly integratedTime?: number;
+}
+
 interface VerifiedBase {
   readonly source: VerificationSource;
-  /** Index in `keys` of the key that verified it, and that key's hint (base64 SHA-256 of its DER). */
+  /**
+   * Index in `keys` of the key that verified it, and that key's hint (base64 SHA-256 of its DER).
+   * Keyless: the index in `keyless.identities` of the identity matched, and the certificate key's hint.
+   */
   readonly keyIndex: number;
   readonly keyHint: string;
+  /** Keyless verification only: the certificate's identity. */
+  readonly signer?: KeylessSignerInfo;
   /** The image digest the signature is for (always the verified image's). */
   readonly manifestDigest: string;
   /** The signed annotations: the payload's `optional`, or the statement subject's annotations. */

@@ -113,6 +113,7 @@ export async function verifyImageAttestations(
       source: entry.source,
       keyIndex: entry.keyIndex,
       keyHint: entry.keyHint,
+      ...(entry.signer === undefined ? {} : { signer: entry.signer }),
       manifestDigest: target.digest,
       annotations: entry.subject.annotations ?? null,
       payloadBytes: entry.payloadBytes,

@@ -88,6 +88,7 @@ export async function verifyImageSignatures(
       source: v.source,
       keyIndex: v.keyIndex,
       keyHint: v.keyHint,
+      ...(v.signer === undefined ? {} : { signer: v.signer }),
       manifestDigest: target.digest,
       annotations: v.subject.annotations ?? null,
       payloadBytes: v.payloadBytes,
