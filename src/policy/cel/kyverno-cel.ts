@@ -20,9 +20,6 @@ export function evaluateKyvernoCelSync(
   const activation = withVariables(buildActivation(options), asArray(cel['variables']));
   const r = runValidations(asArray(cel['expressions']), activation);
   if (r.status === 'no-match') return { status: 'skip', message: r.message };
-  return {
-    status: r.status,
-    message: r.message,
-    ...(r.unsupported === undefined ? {} : { unsupported: r.unsupported }),
-  };
+  if (r.unsupported === undefined) return { status: r.status, message: r.message };
+  return { status: r.status, message: r.message, unsupported: r.unsupported };
 }

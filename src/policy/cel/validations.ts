@@ -215,8 +215,10 @@ export function runValidations(
       return { status: 'fail', message };
     }
   }
-  return { status: 'pass', message: 'validation passed' };
+  return PASSED;
 }
+
+const PASSED: CelOutcome = { status: 'pass', message: 'validation passed' };
 
 export function specList(spec: JsonObject, key: string): JsonValue[] {
   return asArray(spec[key]);

@@ -22,14 +22,28 @@ const DECIMAL: Record<string, number> = {
 };
 const QUANTITY_RE = /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/u;
 
+const MAX_CACHED = 4096;
+// Resource values repeat across policies and requests (`512Mi`, `500m`): parsed once each.
+const parsed = new Map<string, number | null>();
+
 /** The quantity's value as a number, or undefined when the text is not a quantity. */
 export function parseQuantity(text: string): number | undefined {
+  let value = parsed.get(text);
+  if (value === undefined) {
+    value = parse(text) ?? null;
+    if (parsed.size >= MAX_CACHED) parsed.clear();
+    parsed.set(text, value);
+  }
+  return value ?? undefined;
+}
+
+function parse(text: string): number | undefined {
   const m = QUANTITY_RE.exec(text.trim() === text ? text : '');
   if (m === null) return undefined;
   const num = Number(m[1]);
   const suffix = m[2] ?? '';
-  if (suffix in BINARY) return num * BINARY[suffix]!;
-  if (suffix in DECIMAL) return num * DECIMAL[suffix]!;
+  if (Object.hasOwn(BINARY, suffix)) return num * BINARY[suffix]!;
+  if (Object.hasOwn(DECIMAL, suffix)) return num * DECIMAL[suffix]!;
   return num * 10 ** Number(suffix.slice(1));
 }
 

@@ -21,15 +21,43 @@ export function wildcardRegExp(pattern: string): RegExp {
   return re;
 }
 
+const predicates = new Map<string, (value: string) => boolean>();
+
 /** True when `value` matches `pattern` (`*` and `?` wildcards, everything else literal). */
 export function wildcardMatch(pattern: string, value: string): boolean {
   if (!hasWildcard(pattern)) return pattern === value;
-  return wildcardRegExp(pattern).test(value);
+  let test = predicates.get(pattern);
+  if (test === undefined) {
+    test = compileWildcard(pattern);
+    if (predicates.size > 10_000) predicates.clear();
+    predicates.set(pattern, test);
+  }
+  return test(value);
 }
 
-/** A reusable test for one wildcard pattern (plain equality when it has no wildcard). */
+const SURROGATE_RE = /[\uD800-\uDFFF]/u;
+
+/**
+ * A reusable test for one wildcard pattern: equality without wildcards; `*x`, `x*`, `*x*` and `*`
+ * as string tests (the regex would match exactly the same strings); a regex otherwise.
+ */
 export function compileWildcard(pattern: string): (value: string) => boolean {
   if (!hasWildcard(pattern)) return (value) => value === pattern;
+  if (!pattern.includes('?') && !SURROGATE_RE.test(pattern)) {
+    const inner = pattern.slice(1, -1);
+    if (pattern === '*' || pattern === '**') return () => true;
+    if (pattern.lastIndexOf('*') === 0) {
+      const suffix = pattern.slice(1);
+      return (value) => value.endsWith(suffix);
+    }
+    if (pattern.indexOf('*') === pattern.length - 1) {
+      const prefix = pattern.slice(0, -1);
+      return (value) => value.startsWith(prefix);
+    }
+    if (pattern.startsWith('*') && pattern.endsWith('*') && !inner.includes('*')) {
+      return (value) => value.includes(inner);
+    }
+  }
   const re = wildcardRegExp(pattern);
   return (value) => re.test(value);
 }

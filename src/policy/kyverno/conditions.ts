@@ -20,14 +20,17 @@ function evaluateOne(cond: JsonObject, data: JsonObject): boolean {
   return evaluateOperator(op, key, value);
 }
 
+const HOLDS: ConditionOutcome = { result: true };
+const FAILS: ConditionOutcome = { result: false };
+
 /** Evaluates a conditions block; an absent or empty block holds. */
 export function evaluateConditions(block: JsonValue | undefined, data: JsonObject): ConditionOutcome {
-  if (block === undefined || block === null) return { result: true };
+  if (block === undefined || block === null) return HOLDS;
   if (Array.isArray(block)) {
     for (const c of block) {
-      if (!evaluateOne(asObject(c), data)) return { result: false, ...messageOf(c) };
+      if (!evaluateOne(asObject(c), data)) return failed(messageOf(c).message);
     }
-    return { result: true };
+    return HOLDS;
   }
   if (!isObject(block)) throw new ConditionError('conditions must be a list or {any, all}');
   const any = asArray(block['any']);
@@ -42,12 +45,16 @@ export function evaluateConditions(block: JsonValue | undefined, data: JsonObjec
       }
       anyMessage ??= messageOf(c).message;
     }
-    if (!ok) return { result: false, ...(anyMessage === undefined ? {} : { message: anyMessage }) };
+    if (!ok) return failed(anyMessage);
   }
   for (const c of all) {
-    if (!evaluateOne(asObject(c), data)) return { result: false, ...messageOf(c) };
+    if (!evaluateOne(asObject(c), data)) return failed(messageOf(c).message);
   }
-  return { result: true };
+  return HOLDS;
+}
+
+function failed(message: string | undefined): ConditionOutcome {
+  return message === undefined ? FAILS : { result: false, message };
 }
 
 function messageOf(c: JsonValue): { message?: string } {

@@ -119,7 +119,24 @@ export function prepareKyvernoPolicy(policy: KyvernoPolicy): void {
   compilePolicy(policy);
 }
 
+const matchRequests = new WeakMap<EvaluationOptions, MatchRequest>();
+
+/** The match facts of a request, shared by the cluster-wide policies evaluated with the same options. */
 function matchRequest(policy: KyvernoPolicy, options: EvaluationOptions, operation: string): MatchRequest {
+  if (policy.namespace !== undefined) return buildMatchRequest(policy, options, operation);
+  let req = matchRequests.get(options);
+  if (req === undefined) {
+    req = buildMatchRequest(policy, options, operation);
+    matchRequests.set(options, req);
+  }
+  return req;
+}
+
+function buildMatchRequest(
+  policy: KyvernoPolicy,
+  options: EvaluationOptions,
+  operation: string,
+): MatchRequest {
   return {
     resource: options.resource,
     operation,
@@ -142,13 +159,15 @@ function response(
   rules: RuleResult[],
   patched: JsonObject | undefined,
 ): PolicyResponse {
+  if (patched === undefined)
+    return { policy: policy.name, policyKey: compiled.key, policyKind: policy.apiKind, resource, rules };
   return {
     policy: policy.name,
     policyKey: compiled.key,
     policyKind: policy.apiKind,
     resource,
     rules,
-    ...(patched === undefined ? {} : { patchedResource: patched }),
+    patchedResource: patched,
   };
 }
 
@@ -175,6 +194,8 @@ function record(
       action: rule.action,
       exception,
     });
+  } else if (outcome.unsupported === undefined && outcome.patches === undefined) {
+    results.push({ rule: rule.name, type: rule.type, status, message: outcome.message, action: rule.action });
   } else {
     results.push({
       rule: rule.name,
@@ -311,8 +332,31 @@ function validateOutcome(rule: KyvernoRule, data: JsonObject, options: Evaluatio
       return { status: 'error', message: mc.message, data };
     }
   }
-  if (isObject(validate['cel'])) return { ...evaluateKyvernoCelSync(validate['cel'], data, options), data };
-  return { ...validateRule(rule, validate, data, options), data };
+  const outcome = isObject(validate['cel'])
+    ? evaluateKyvernoCelSync(validate['cel'], data, options)
+    : validateRule(rule, validate, data, options);
+  return withData(outcome, data);
+}
+
+/** The outcome with the variables document the rule saw. */
+function withData(outcome: RuleOutcome, data: JsonObject): RuleOutcome {
+  if (outcome.unsupported === undefined && outcome.patched === undefined && outcome.patches === undefined)
+    return outcome.data === undefined
+      ? { status: outcome.status, message: outcome.message, data }
+      : { ...outcome, data };
+  return { ...outcome, data };
+}
+
+const passOutcomes = new WeakMap<KyvernoRule, RuleOutcome>();
+
+/** `validation rule '<name>' passed.` (one shared, read-only outcome per rule). */
+function passed(rule: KyvernoRule): RuleOutcome {
+  let outcome = passOutcomes.get(rule);
+  if (outcome === undefined) {
+    outcome = { status: 'pass', message: `validation rule '${rule.name}' passed.` };
+    passOutcomes.set(rule, outcome);
+  }
+  return outcome;
 }
 
 function validationTarget(data: JsonObject): JsonValue {
@@ -358,7 +402,7 @@ function validateElement(
   if (block['pattern'] !== undefined) {
     const pattern = substituteAll(block['pattern'], data, '/pattern/');
     const r = matchPattern(target, pattern);
-    if (r.status === 'pass') return { status: 'pass', message: `validation rule '${rule.name}' passed.` };
+    if (r.status === 'pass') return passed(rule);
     if (r.status === 'skip') return { status: 'skip', message: `rule skipped: ${r.message}` };
     return { status: 'fail', message: failMessage(validate, data, rule, `failed at path ${r.path}`) };
   }
@@ -383,7 +427,7 @@ function validateElement(
   if (isObject(block['deny'])) {
     const deny = evaluateConditions(asObject(block['deny'])['conditions'], data);
     if (deny.result) return { status: 'fail', message: failMessage(validate, data, rule) };
-    return { status: 'pass', message: `validation rule '${rule.name}' passed.` };
+    return passed(rule);
   }
   if (block['deny'] === null) return { status: 'fail', message: failMessage(validate, data, rule) };
   throw new UnsupportedError(`rule ${rule.name}: validate has no pattern, anyPattern, deny, foreach or cel`);
@@ -456,7 +500,7 @@ function validateForeach(
     }
   }
   if (applied === 0) return { status: 'skip', message: 'rule skipped' };
-  return { status: 'pass', message: `validation rule '${rule.name}' passed.` };
+  return passed(rule);
 }
 
 function contextProvided(name: string, values: Readonly<Record<string, JsonValue>> | undefined): boolean {

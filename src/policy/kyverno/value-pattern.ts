@@ -4,7 +4,7 @@
 // parsed once into a predicate (operands pre-parsed, wildcards pre-compiled) and cached.
 import { compareNumbers, parseQuantity } from '../common/quantity.ts';
 import { parseGoDuration } from '../common/duration.ts';
-import { hasWildcard, wildcardRegExp } from '../common/wildcard.ts';
+import { compileWildcard } from '../common/wildcard.ts';
 
 export type PatternOperator = '' | '>=' | '<=' | '>' | '<' | '!';
 
@@ -162,7 +162,7 @@ function compareQuantity(value: unknown, pattern: number, op: PatternOperator): 
 
 function compileStringCompare(pattern: string, op: PatternOperator): ValuePredicate {
   if (op !== '' && op !== '!') return () => false;
-  const re = hasWildcard(pattern) ? wildcardRegExp(pattern) : undefined;
+  const matches = compileWildcard(pattern);
   const negate = op === '!';
   return (value) => {
     let text: string;
@@ -170,7 +170,7 @@ function compileStringCompare(pattern: string, op: PatternOperator): ValuePredic
     else if (typeof value === 'number') text = Number.isInteger(value) ? String(value) : goFloatE(value);
     else if (typeof value === 'boolean') text = String(value);
     else return false;
-    const matched = re === undefined ? pattern === text : re.test(text);
+    const matched = matches(text);
     return negate ? !matched : matched;
   };
 }
