@@ -122,6 +122,8 @@ export {
 } from './storage/index.ts';
 export {
   parseTrustedRoot,
+  fetchTrustedRoot,
+  DEFAULT_TUF_MIRROR_URL,
   createKeylessVerifier,
   signImageKeyless,
   attestImageKeyless,
@@ -130,6 +132,7 @@ export {
   DEFAULT_REKOR_URL,
   type ParsedTrustedRoot,
   type ParseTrustedRootOptions,
+  type TufTrustedRootOptions,
   type CertificateIdentity,
   type KeylessOptions,
   type KeylessVerifier,

@@ -39,3 +39,4 @@ export {
   type KeylessSignResult,
   type KeylessAttestResult,
 } from './sign-image-keyless.ts';
+export { fetchTrustedRoot, DEFAULT_TUF_MIRROR_URL, type TufTrustedRootOptions } from './tuf.ts';
