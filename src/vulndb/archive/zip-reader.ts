@@ -1,8 +1,9 @@
 /**
  * A bounded reader for the zip files OSV exports (`<ecosystem>/all.zip`: one JSON record per
  * entry, deflated). It reads the central directory (APPNOTE 6.3.10 §4.3.12-4.3.16, with ZIP64
- * §4.3.14/4.5.3) from the end of the file and then each entry on demand with positional reads,
- * so memory is bounded by one entry. Every size is checked before it is trusted: entry count,
+ * §4.3.14/4.5.3) from the end of the file and then each entry on demand with positional reads
+ * served from a window of the file (`WINDOW_BYTES`): entries read in file order cost one read
+ * per window rather than two per entry, and memory stays bounded by the window or one entry. Every size is checked before it is trusted: entry count,
  * declared and actual uncompressed size, total size, compression ratio and CRC-32.
  */
 import { open } from 'node:fs/promises';
@@ -45,6 +46,8 @@ const ZIP64_EOCD_SIG = 0x06064b50;
 const CENTRAL_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
 const MAX_COMMENT = 0xffff;
+/** Bytes read ahead at once when entries are read in file order (a window holds thousands of OSV records). */
+const WINDOW_BYTES = 4 * 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const latin1 = new TextDecoder('latin1');
 
@@ -60,10 +63,14 @@ export async function openZip(path: string, limits: ZipLimits = DEFAULT_ZIP_LIMI
   const handle = await open(path, 'r');
   try {
     const { size } = await handle.stat();
-    const entries = await readDirectory(handle, size, path, limits);
+    const direct: PositionalReader = {
+      readAt: (position, length, name) => readFully(handle, position, length, name),
+    };
+    const entries = await readDirectory(direct, size, path, limits);
+    const reader = windowedReader(handle, size);
     return {
       entries,
-      read: (entry) => readEntry(handle, size, entry, path, limits),
+      read: (entry) => readEntry(reader, size, entry, path, limits),
       close: () => handle.close(),
     };
   } catch (error) {
@@ -87,29 +94,58 @@ export async function readZipBuffer(
 }
 
 interface PositionalReader {
+  /** Exactly `length` bytes at `position`; `VULNDB_INVALID` (via `name`) when the file ends first. */
+  readAt(position: number, length: number, name: string): Promise<Buffer>;
+}
+
+interface FileReader {
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
 }
 
 function bufferReader(bytes: Uint8Array): PositionalReader {
   const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
-    read: (buffer, offset, length, position) =>
-      Promise.resolve({
-        bytesRead: source.copy(buffer, offset, position, Math.min(position + length, source.length)),
-      }),
+    readAt: (position, length, name) => {
+      if (position + length > source.length) return Promise.reject(invalid(name, 'truncated'));
+      // A copy: entries handed out never alias the caller's bytes.
+      return Promise.resolve(Buffer.from(source.subarray(position, position + length)));
+    },
   };
 }
 
-async function readAt(
-  reader: PositionalReader,
-  position: number,
-  length: number,
-  name: string,
-): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
+/**
+ * Reads through a window of the file: a read inside the window is a view of it (no copy, no
+ * system call); a miss just ahead of it (the next entries, in file order) reads a new window
+ * there; any other read (a large entry, an entry elsewhere) is read on its own, so a zip whose
+ * directory is not in file order costs no more than without the window. A window is never
+ * reused after it is replaced, so views handed out stay valid.
+ */
+function windowedReader(file: FileReader, fileSize: number): PositionalReader {
+  let window: Buffer = Buffer.alloc(0);
+  let windowStart = 0;
+  return {
+    async readAt(position, length, name) {
+      const windowEnd = windowStart + window.length;
+      if (position >= windowStart && position + length <= windowEnd) {
+        return window.subarray(position - windowStart, position - windowStart + length);
+      }
+      if (length >= WINDOW_BYTES || position < windowStart || position > windowEnd + WINDOW_BYTES) {
+        return readFully(file, position, length, name);
+      }
+      const size = Math.min(WINDOW_BYTES, fileSize - position);
+      if (size < length) throw invalid(name, 'truncated');
+      window = await readFully(file, position, size, name);
+      windowStart = position;
+      return window.subarray(0, length);
+    },
+  };
+}
+
+async function readFully(file: FileReader, position: number, length: number, name: string): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await reader.read(buffer, done, length - done, position + done);
+    const { bytesRead } = await file.read(buffer, done, length - done, position + done);
     if (bytesRead === 0) throw invalid(name, 'truncated');
     done += bytesRead;
   }
@@ -125,7 +161,7 @@ async function readDirectory(
   if (fileSize < 22) throw invalid(name, 'too short for an end of central directory record');
   const tailLength = Math.min(fileSize, 22 + MAX_COMMENT + 20);
   const tailStart = fileSize - tailLength;
-  const tail = await readAt(reader, tailStart, tailLength, name);
+  const tail = await reader.readAt(tailStart, tailLength, name);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === EOCD_SIG && i + 22 + tail.readUInt16LE(i + 20) === tail.length) {
@@ -143,7 +179,7 @@ async function readDirectory(
       throw invalid(name, 'ZIP64 locator missing');
     const zip64Offset = safeNumber(tail.readBigUInt64LE(locator + 8), name);
     if (zip64Offset + 56 > fileSize) throw invalid(name, 'ZIP64 end record out of range');
-    const record = await readAt(reader, zip64Offset, 56, name);
+    const record = await reader.readAt(zip64Offset, 56, name);
     if (record.readUInt32LE(0) !== ZIP64_EOCD_SIG) throw invalid(name, 'ZIP64 end record signature');
     count = safeNumber(record.readBigUInt64LE(32), name);
     dirSize = safeNumber(record.readBigUInt64LE(40), name);
@@ -163,7 +199,7 @@ async function readDirectory(
   if (dirOffset + dirSize > fileSize) throw invalid(name, 'central directory out of range');
   // Each central header is at least 46 bytes: a count that cannot fit is a lie.
   if (count * 46 > dirSize) throw invalid(name, 'entry count does not fit the central directory');
-  const dir = await readAt(reader, dirOffset, dirSize, name);
+  const dir = await reader.readAt(dirOffset, dirSize, name);
   const entries: ZipEntry[] = [];
   let total = 0;
   let pos = 0;
@@ -272,7 +308,7 @@ async function readEntry(
   if (entry.size > limits.maxEntryBytes)
     throw limitError('LIMIT_EXCEEDED', name, 'zip entry bytes', entry.size, limits.maxEntryBytes);
   if (entry.localHeaderOffset + 30 > fileSize) throw invalid(name, 'local header out of range');
-  const local = await readAt(reader, entry.localHeaderOffset, 30, name);
+  const local = await reader.readAt(entry.localHeaderOffset, 30, name);
   if (local.readUInt32LE(0) !== LOCAL_SIG) throw invalid(name, 'local header signature');
   const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
   if (dataStart + entry.compressedSize > fileSize) throw invalid(name, 'entry data out of range');
@@ -286,7 +322,7 @@ async function readEntry(
       limits.maxEntryBytes,
     );
   }
-  const compressed = await readAt(reader, dataStart, entry.compressedSize, name);
+  const compressed = await reader.readAt(dataStart, entry.compressedSize, name);
   let data: Buffer;
   switch (entry.method) {
     case 0:

@@ -1,8 +1,11 @@
 import { DatabaseSync } from 'node:sqlite';
 import { BosunError } from '../../util/errors.ts';
 
-/** Bumped whenever the tables change; a DB with another version is rebuilt, never read. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever the tables change; a DB with another version is rebuilt, never read.
+ * 2: compact `affected.data` (db/stored-affected.ts), `refs` as a list of URLs, no `aliases` table.
+ */
+export const SCHEMA_VERSION = 2;
 
 const TABLES = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -26,7 +29,6 @@ CREATE TABLE vulns (
   refs TEXT,
   aliases TEXT
 );
-CREATE TABLE aliases (vuln INTEGER NOT NULL, alias TEXT NOT NULL);
 ${affectedTable('affected')}
 `;
 
@@ -44,8 +46,6 @@ function affectedTable(name: string): string {
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS affected_package ON affected(family, name);
 CREATE INDEX IF NOT EXISTS affected_vuln ON affected(vuln);
-CREATE INDEX IF NOT EXISTS aliases_vuln ON aliases(vuln);
-CREATE INDEX IF NOT EXISTS aliases_alias ON aliases(alias);
 CREATE INDEX IF NOT EXISTS vulns_source ON vulns(source);
 `;
 

@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BosunError, isBosunError } from '../../util/errors.ts';
 import { comparatorForEcosystem, ecosystemFamily } from '../versions/index.ts';
 import { normalizePackageName } from '../db/package-name.ts';
-import { storedAffected } from '../db/stored-affected.ts';
+import { serializeStoredAffected, storedAffected } from '../db/stored-affected.ts';
 import { DEFAULT_OSV_LIMITS, parseOsvRecord, type OsvParseLimits } from '../osv/parse-osv.ts';
 import type { OsvRecord } from '../osv/osv-types.ts';
 import {
@@ -117,9 +117,7 @@ class RecordWriter {
   private readonly find: StatementSync;
   private readonly insertVuln: StatementSync;
   private readonly removeVuln: StatementSync;
-  private readonly removeAliases: StatementSync;
   private readonly removeAffected: StatementSync;
-  private readonly insertAlias: StatementSync;
   private readonly insertAffected: StatementSync;
 
   constructor(db: DatabaseSync) {
@@ -128,9 +126,7 @@ class RecordWriter {
       'INSERT INTO vulns(vuln_id, source, modified, published, withdrawn, title, rating, severity, refs, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.removeVuln = db.prepare('DELETE FROM vulns WHERE id = ?');
-    this.removeAliases = db.prepare('DELETE FROM aliases WHERE vuln = ?');
     this.removeAffected = db.prepare('DELETE FROM affected WHERE vuln = ?');
-    this.insertAlias = db.prepare('INSERT INTO aliases(vuln, alias) VALUES (?, ?)');
     this.insertAffected = db.prepare(
       'INSERT INTO affected(vuln, family, name, ecosystem, data) VALUES (?, ?, ?, ?, ?)',
     );
@@ -141,7 +137,6 @@ class RecordWriter {
     const existing = this.find.get(record.id);
     if (existing !== undefined) {
       const id = existing['id'] as number;
-      this.removeAliases.run(id);
       this.removeAffected.run(id);
       this.removeVuln.run(id);
     }
@@ -154,11 +149,11 @@ class RecordWriter {
       record.summary ?? record.detailsTitle ?? null,
       record.rating ?? null,
       record.severity.length > 0 ? JSON.stringify(record.severity) : null,
-      record.references.length > 0 ? JSON.stringify(record.references) : null,
+      // Findings carry reference URLs only.
+      record.references.length > 0 ? JSON.stringify(record.references.map((ref) => ref.url)) : null,
       aliases.length > 0 ? JSON.stringify(aliases) : null,
     );
     const vuln = Number(result.lastInsertRowid);
-    for (const alias of aliases) this.insertAlias.run(vuln, alias);
     for (const affected of record.affected) {
       const family = ecosystemFamily(affected.ecosystem);
       this.insertAffected.run(
@@ -166,7 +161,7 @@ class RecordWriter {
         family,
         normalizePackageName(family, affected.name),
         affected.ecosystem,
-        JSON.stringify(storedAffected(affected, comparatorForEcosystem(family))),
+        serializeStoredAffected(storedAffected(affected, comparatorForEcosystem(family))),
       );
     }
   }

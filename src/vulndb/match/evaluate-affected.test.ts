@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparatorForEcosystem } from '../versions/index.ts';
-import { storedAffected } from '../db/stored-affected.ts';
+import { parseStoredAffected, serializeStoredAffected, storedAffected } from '../db/stored-affected.ts';
 import type { OsvAffected, OsvEventKind } from '../osv/osv-types.ts';
 import { evaluateAffected } from './evaluate-affected.ts';
 
@@ -23,7 +23,9 @@ function entry(
   };
   const comparator = comparatorForEcosystem(ecosystem);
   if (comparator === undefined) throw new Error(ecosystem);
-  return (version: string) => evaluateAffected(storedAffected(affected, comparator), version, comparator);
+  // Through the DB column's text form, as matching reads it.
+  const stored = parseStoredAffected(serializeStoredAffected(storedAffected(affected, comparator)));
+  return (version: string) => evaluateAffected(stored, version, comparator);
 }
 
 describe('evaluateAffected (OSV schema evaluation)', () => {

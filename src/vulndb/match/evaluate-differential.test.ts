@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { comparatorForEcosystem, isVersionAffected, type OsvRange } from '../versions/index.ts';
-import { storedAffected } from '../db/stored-affected.ts';
+import { parseStoredAffected, serializeStoredAffected, storedAffected } from '../db/stored-affected.ts';
 import { parseOsvRecord } from '../osv/parse-osv.ts';
 import { evaluateAffected } from './evaluate-affected.ts';
 
@@ -24,7 +24,7 @@ describe('evaluateAffected agrees with versions/isVersionAffected on real record
       for (const affected of record.affected) {
         const comparator = comparatorForEcosystem(affected.ecosystem);
         if (comparator === undefined) continue;
-        const stored = storedAffected(affected, comparator);
+        const stored = parseStoredAffected(serializeStoredAffected(storedAffected(affected, comparator)));
         const ranges: OsvRange[] = affected.ranges.map((range) => ({
           type: range.type,
           events: range.events.map((event) => ({ [event.kind]: event.version })),

@@ -1,9 +1,9 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import type { OsInfo, Package } from '../../inventory/index.ts';
 import { comparatorForEcosystem, type VersionComparator } from '../versions/index.ts';
-import type { StoredAffected } from '../db/stored-affected.ts';
-import type { OsvReference, OsvSeverity } from '../osv/osv-types.ts';
-import { evaluateAffected } from './evaluate-affected.ts';
+import { parseStoredAffected, type StoredAffected } from '../db/stored-affected.ts';
+import { readAffectedRows, readVulnRows, type AffectedRow } from './db-reads.ts';
+import { evaluateAffected, type AffectedVerdict } from './evaluate-affected.ts';
 import type { Finding, MatchIssue } from './finding.ts';
 import { mergeFinding, type MatchedRecord } from './merge-finding.ts';
 import { packageQueries, type PackageQuery } from './package-queries.ts';
@@ -25,96 +25,102 @@ export interface MatchInput {
   readonly packages: readonly Package[];
 }
 
-/** One affected row; its `data` JSON stays text until the row's ecosystem applies. */
-interface AffectedRow {
+/** A package that can be looked up: its valid queries and the comparator of its ecosystem. */
+interface Plan {
+  readonly pkg: Package;
+  readonly queries: readonly PackageQuery[];
+  readonly comparator: VersionComparator;
+  readonly installedVersion: string;
+  readonly distro: boolean;
+}
+
+/** One affected entry that said a package's version is affected (the record may still be withdrawn). */
+interface Hit {
   readonly vuln: number;
-  readonly ecosystem: string;
-  readonly data: string;
-}
-
-/** The record columns a finding needs, read only for records that matched (JSON kept as text). */
-interface VulnRow {
-  readonly vulnId: string;
-  readonly withdrawn: boolean;
-  readonly title: string | undefined;
-  readonly rating: string | undefined;
-  readonly severity: string | undefined;
-  readonly refs: string | undefined;
-  readonly aliases: string | undefined;
-}
-
-interface Statements {
-  readonly affected: StatementSync;
-  readonly vuln: StatementSync;
-}
-
-const statements = new WeakMap<DatabaseSync, Statements>();
-
-function statementsFor(db: DatabaseSync): Statements {
-  let found = statements.get(db);
-  if (found === undefined) {
-    found = {
-      affected: db.prepare('SELECT vuln, ecosystem, data FROM affected WHERE family = ? AND name = ?'),
-      vuln: db.prepare(
-        'SELECT vuln_id, withdrawn, title, rating, severity, refs, aliases FROM vulns WHERE id = ?',
-      ),
-    };
-    statements.set(db, found);
-  }
-  return found;
+  readonly entry: StoredAffected;
+  readonly verdict: AffectedVerdict;
 }
 
 /**
  * Matches an inventory's packages against the OSV records in `db` (see `openVulnDb`): one
  * finding per package and vulnerability, records naming each other merged, withdrawn records
  * ignored. Findings are sorted by package purl, then id.
+ *
+ * Reads are batched: the affected rows of every package name in one family come from a few
+ * queries, and record columns are read once, for the records that matched.
  */
 export function matchInventory(db: DatabaseSync, input: MatchInput, options: MatchOptions = {}): Finding[] {
-  const { affected, vuln } = statementsFor(db);
-  // Many packages share a name (one library at several paths): read its rows once per call.
-  const rowCache = new Map<string, readonly AffectedRow[]>();
-  const entryCache = new Map<string, StoredAffected>();
-  const vulnCache = new Map<number, VulnRow | undefined>();
-  const rowsFor = (family: string, name: string): readonly AffectedRow[] => {
-    const key = `${family}\u0000${name}`;
-    let rows = rowCache.get(key);
-    if (rows === undefined) {
-      rows = affected.all(family, name).map((row) => ({
-        vuln: Number(row['vuln']),
-        ecosystem: String(row['ecosystem']),
-        data: String(row['data']),
-      }));
-      rowCache.set(key, rows);
+  const plans = planPackages(input, options);
+  const rows = new Map<string, AffectedRow[]>();
+  const namesByFamily = new Map<string, Set<string>>();
+  for (const plan of plans) {
+    for (const query of plan.queries) {
+      let names = namesByFamily.get(query.family);
+      if (names === undefined) namesByFamily.set(query.family, (names = new Set()));
+      names.add(query.name);
     }
-    return rows;
-  };
-  const vulnOf = (id: number): VulnRow | undefined => {
-    if (vulnCache.has(id)) return vulnCache.get(id);
-    const row = vuln.get(id);
-    const found =
-      row === undefined
-        ? undefined
-        : {
-            vulnId: String(row['vuln_id']),
-            withdrawn: row['withdrawn'] !== null,
-            title: nullable(row['title']),
-            rating: nullable(row['rating']),
-            severity: nullable(row['severity']),
-            refs: nullable(row['refs']),
-            aliases: nullable(row['aliases']),
-          };
-    vulnCache.set(id, found);
-    return found;
-  };
-  const entryOf = (row: AffectedRow): StoredAffected => {
-    let entry = entryCache.get(row.data);
-    if (entry === undefined) {
-      entry = JSON.parse(row.data) as StoredAffected;
-      entryCache.set(row.data, entry);
+  }
+  for (const [family, names] of namesByFamily) {
+    options.signal?.throwIfAborted();
+    readAffectedRows(db, family, [...names], rows, rowKey);
+  }
+  // Many packages share rows (one library at several paths, one source package for many binaries): parse each once.
+  const entries = new Map<string, StoredAffected>();
+  const hitsOf: Hit[][] = [];
+  const vulnIds = new Set<number>();
+  for (const plan of plans) {
+    options.signal?.throwIfAborted();
+    const hits: Hit[] = [];
+    for (const query of plan.queries) {
+      for (const row of rows.get(rowKey(query.family, query.name)) ?? []) {
+        if (!query.accepts(row.ecosystem)) continue;
+        let entry = entries.get(row.data);
+        if (entry === undefined) {
+          entry = parseStoredAffected(row.data);
+          entries.set(row.data, entry);
+        }
+        const verdict = evaluateAffected(entry, query.version, plan.comparator);
+        if (verdict === undefined) continue;
+        hits.push({ vuln: row.vuln, entry, verdict });
+        vulnIds.add(row.vuln);
+      }
     }
-    return entry;
-  };
+    hitsOf.push(hits);
+  }
+  const vulns = readVulnRows(db, [...vulnIds]);
   const findings: Finding[] = [];
+  plans.forEach((plan, index) => {
+    const matched = new Map<number, MatchedRecord>();
+    for (const { vuln, entry, verdict } of hitsOf[index] ?? []) {
+      const record = vulns.get(vuln);
+      if (record === undefined || record.withdrawn) continue;
+      const previous = matched.get(vuln);
+      matched.set(vuln, {
+        id: record.vulnId,
+        aliases: record.aliases,
+        title: record.title,
+        rating: record.rating,
+        severity: [...(previous?.severity ?? record.severity), ...(entry.s ?? [])],
+        affectedRating: previous?.affectedRating ?? entry.h?.rating,
+        references: previous?.references ?? record.references,
+        fixed: [...(previous?.fixed ?? []), ...verdict.fixed],
+        willNotFix: (previous?.willNotFix ?? true) && verdict.willNotFix,
+      });
+    }
+    if (matched.size === 0) return;
+    findings.push(
+      ...mergeRecords(plan.pkg, plan.installedVersion, [...matched.values()], plan.distro, plan.comparator),
+    );
+  });
+  return findings.sort((a, b) => compareText(a.package.purl, b.package.purl) || compareText(a.id, b.id));
+}
+
+/**
+ * The lookups each package needs, in inventory order; packages that cannot be matched are
+ * reported through `onIssue` (in inventory order) and left out.
+ */
+function planPackages(input: MatchInput, options: MatchOptions): Plan[] {
+  const plans: Plan[] = [];
   for (const pkg of input.packages) {
     options.signal?.throwIfAborted();
     const queries = packageQueries(pkg, input.os);
@@ -127,7 +133,7 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
       continue;
     }
     if (!queries[0]?.distro && pkg.osOwned === true && options.includeOsOwned !== true) continue;
-    const matched = new Map<number, MatchedRecord>();
+    const valid: PackageQuery[] = [];
     let comparator: VersionComparator | undefined;
     let installedVersion = pkg.version;
     for (const query of queries) {
@@ -149,37 +155,17 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
         continue;
       }
       if (query === queries[0]) installedVersion = query.version;
-      for (const row of rowsFor(query.family, query.name)) {
-        if (!query.accepts(row.ecosystem)) continue;
-        const entry = entryOf(row);
-        const verdict = evaluateAffected(entry, query.version, comparator);
-        if (verdict === undefined) continue;
-        const record = vulnOf(row.vuln);
-        if (record === undefined || record.withdrawn) continue;
-        const previous = matched.get(row.vuln);
-        matched.set(row.vuln, {
-          id: record.vulnId,
-          aliases: parseJson<string[]>(record.aliases) ?? [],
-          title: record.title,
-          rating: record.rating,
-          severity: [
-            ...(previous?.severity ?? parseJson<OsvSeverity[]>(record.severity) ?? []),
-            ...(entry.severity ?? []),
-          ],
-          affectedRating: previous?.affectedRating ?? entry.hints?.rating,
-          references:
-            previous?.references ?? (parseJson<OsvReference[]>(record.refs) ?? []).map((ref) => ref.url),
-          fixed: [...(previous?.fixed ?? []), ...verdict.fixed],
-          willNotFix: (previous?.willNotFix ?? true) && verdict.willNotFix,
-        });
-      }
+      valid.push(query);
     }
-    if (matched.size === 0 || comparator === undefined) continue;
-    findings.push(
-      ...mergeRecords(pkg, installedVersion, [...matched.values()], queries[0]?.distro === true, comparator),
-    );
+    // The comparator that decides is the last one consulted (all queries of a package share a family).
+    if (comparator === undefined || valid.length === 0) continue;
+    plans.push({ pkg, queries: valid, comparator, installedVersion, distro: queries[0]?.distro === true });
   }
-  return findings.sort((a, b) => compareText(a.package.purl, b.package.purl) || compareText(a.id, b.id));
+  return plans;
+}
+
+function rowKey(family: string, name: string): string {
+  return `${family}\u0000${name}`;
 }
 
 /** Groups records that share an id or alias (union-find over identifiers) and merges each group. */
@@ -218,14 +204,6 @@ function isValidVersion(query: PackageQuery, comparator: VersionComparator): boo
   } catch {
     return false;
   }
-}
-
-function nullable(value: unknown): string | undefined {
-  return value === null || value === undefined ? undefined : String(value);
-}
-
-function parseJson<T>(value: unknown): T | undefined {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : undefined;
 }
 
 function compareText(a: string, b: string): number {

@@ -280,7 +280,6 @@ function knownSources(db: DatabaseSync): Map<string, string> {
 function removeSource(db: DatabaseSync, source: string): number {
   db.exec('BEGIN');
   try {
-    db.prepare('DELETE FROM aliases WHERE vuln IN (SELECT id FROM vulns WHERE source = ?)').run(source);
     db.prepare('DELETE FROM affected WHERE vuln IN (SELECT id FROM vulns WHERE source = ?)').run(source);
     const { changes } = db.prepare('DELETE FROM vulns WHERE source = ?').run(source);
     db.exec('COMMIT');
@@ -294,7 +293,6 @@ function removeSource(db: DatabaseSync, source: string): number {
 function removeRecord(db: DatabaseSync, id: string): number {
   const row = db.prepare('SELECT id FROM vulns WHERE vuln_id = ?').get(id);
   if (row === undefined) return 0;
-  db.prepare('DELETE FROM aliases WHERE vuln = ?').run(row['id'] as number);
   db.prepare('DELETE FROM affected WHERE vuln = ?').run(row['id'] as number);
   db.prepare('DELETE FROM vulns WHERE id = ?').run(row['id'] as number);
   return 1;
