@@ -25,10 +25,13 @@ export type {
 } from './engine/types.ts';
 export { PolicyAdmissionEngine } from './engine/policy-engine.ts';
 export type { PolicyEngineOptions } from './engine/policy-engine.ts';
-export { CachedImageFacts } from './facts/cached-facts.ts';
-export type { FactsCacheOptions, FactsCacheStats } from './facts/cached-facts.ts';
-export { RegistryImageFacts } from './facts/registry-facts.ts';
-export type { RegistryFactsOptions } from './facts/registry-facts.ts';
+// The facts service lives in policy/ (the CLI shares it); re-exported for webhook callers.
+export { CachedImageFacts, RegistryImageFacts } from '../policy/index.ts';
+export type {
+  ImageFactsCacheOptions,
+  ImageFactsCacheStats,
+  RegistryImageFactsOptions,
+} from '../policy/index.ts';
 export { startWebhookServer } from './server/server.ts';
 export type { LogEntry, WebhookServer, WebhookServerOptions } from './server/server.ts';
 export type { PolicyLoadStatus } from './server/policy-store.ts';

@@ -74,7 +74,7 @@ export type {
   RootfsWalkResult,
   WalkRootfsOptions,
 } from './local/index.ts';
-export { resolveImage, selectPlatform, DEFAULT_RESOLVE_LIMITS } from './resolve.ts';
+export { resolveImage, selectPlatform, parseImageConfig, DEFAULT_RESOLVE_LIMITS } from './resolve.ts';
 export type { ResolveOptions, ResolveLimits } from './resolve.ts';
 export { parsePlatform, formatPlatform, normalisePlatform, platformMatches } from './platform.ts';
 export type {
@@ -99,6 +99,7 @@ export {
   DEFAULT_REGISTRY_LIMITS,
   DEFAULT_RETRY_POLICY,
   MANIFEST_ACCEPT,
+  Semaphore,
 } from './registry/index.ts';
 export type {
   AuthChallenge,

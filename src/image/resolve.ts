@@ -96,7 +96,8 @@ function checkManifestSize(fetched: FetchedManifest, input: string, max: number)
   if (fetched.bytes.byteLength > max) throw limit(input, 'manifest size', fetched.bytes.byteLength, max);
 }
 
-function parseConfig(bytes: Uint8Array, input: string): ImageConfig {
+/** An image config blob as JSON, with typed errors naming `input`. */
+export function parseImageConfig(bytes: Uint8Array, input: string): ImageConfig {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
@@ -164,7 +165,7 @@ export async function resolveImage(
   const configBytes = await source.blobBytes(configDescriptor, signal);
   // Sources verify; checking again costs a hash of a few KiB and keeps this function's promise local.
   verifyBytes(configBytes, configDescriptor.digest, `${input} config`, configDescriptor.size);
-  const config = parseConfig(configBytes, `${input} config`);
+  const config = parseImageConfig(configBytes, `${input} config`);
   const diffIds = config.rootfs?.diff_ids;
   if (diffIds !== undefined && diffIds.length !== layers.length) {
     throw new BosunError(

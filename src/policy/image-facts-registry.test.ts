@@ -1,32 +1,38 @@
-// registryImageFacts on a real registry (Debian's docker-registry): digests, signatures in both
-// storage formats, attestations, a signature repository override, Kyverno imageRegistry metadata,
-// and the cache (hits by digest, one flight for concurrent questions, short negative answers).
+// RegistryImageFacts behind CachedImageFacts on a real registry (Debian's docker-registry):
+// digests, signatures in both storage formats, attestations, a signature repository override,
+// Kyverno imageRegistry metadata, the model-scan hook, and the cache over real round trips (hits
+// by digest, one flight for concurrent questions, short negative answers).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSigningRegistry, type SigningRegistry } from '../../test/support/signing-registry.ts';
 import { signImage } from '../sign/index.ts';
 import { RegistryClient } from '../image/index.ts';
-import { registryImageFacts, type RegistryImageFacts } from './image-facts-registry.ts';
+import { CachedImageFacts } from './image-facts-cache.ts';
+import { RegistryImageFacts } from './image-facts-registry.ts';
 import type { SignatureQuery } from './image-facts.ts';
 
 let reg: SigningRegistry;
-let facts: RegistryImageFacts;
+let registry: RegistryImageFacts;
+let facts: CachedImageFacts;
 let clock = 0;
 let digest: string;
 let indexDigest: string;
+const scanned: string[] = [];
 
 beforeAll(async () => {
   reg = await startSigningRegistry();
-  facts = registryImageFacts({
+  registry = new RegistryImageFacts({
     credentials: async () => ({
       kind: 'basic',
       username: reg.registry.username ?? '',
       password: reg.registry.password ?? '',
     }),
-    clientOptions: { insecure: true },
-    cacheTtlMs: 60_000,
-    negativeTtlMs: 1_000,
-    now: () => clock,
+    insecure: true,
+    modelScan: async (d) => {
+      scanned.push(d);
+      return d === digest ? { verdict: 'safe', files: [] } : undefined;
+    },
   });
+  facts = new CachedImageFacts(registry, { ttlMs: 60_000, negativeTtlMs: 1_000, now: () => clock });
   digest = await reg.push('facts/app', '1.0', { config: { config: { User: '1000' } } });
   indexDigest = await reg.push('facts/multi', '2.0', { index: true });
   await reg.push('facts/late', '1.0');
@@ -40,7 +46,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await facts?.close();
+  await registry?.close();
   await reg?.stop();
 });
 
@@ -52,7 +58,7 @@ const query = (reference: string, d: string, extra: Partial<SignatureQuery> = {}
   ...extra,
 });
 
-describe('registryImageFacts', () => {
+describe('RegistryImageFacts behind CachedImageFacts', () => {
   it('resolves tags to digests, answering a repeat from the cache', async () => {
     const before = facts.stats.misses;
     expect(await facts.resolveDigest(`${reg.host}/facts/app:1.0`)).toBe(digest);
@@ -159,5 +165,41 @@ describe('registryImageFacts', () => {
       multi['resolvedImage'],
       (multi['manifestList'] as { manifests: unknown[] }).manifests.length,
     ]).toEqual([`${reg.host}/facts/multi:2.0@${indexDigest}`, 1]);
+  });
+
+  it('answers a signature question about a tag and about its digest from one cached answer', async () => {
+    facts.clear();
+    const before = { ...facts.stats };
+    await facts.verifySignature(query(`${reg.host}/facts/app:1.0`, digest));
+    await facts.verifySignature(query(`${reg.host}/facts/app@${digest}`, digest));
+    expect([facts.stats.misses - before.misses, facts.stats.hits - before.hits]).toEqual([1, 1]);
+  });
+
+  it('asks the model-scan hook once per digest', async () => {
+    scanned.length = 0;
+    const first = await facts.modelScan?.(digest);
+    const again = await facts.modelScan?.(digest);
+    const none = await facts.modelScan?.(indexDigest);
+    expect([first, again, none, scanned]).toEqual([
+      { verdict: 'safe', files: [] },
+      { verdict: 'safe', files: [] },
+      undefined,
+      [digest, indexDigest],
+    ]);
+  });
+
+  it.each<[string, (ref: string) => Promise<unknown>]>([
+    ['resolveDigest', (ref) => facts.resolveDigest(ref)],
+    ['registryMetadata', (ref) => facts.registryMetadata(ref)],
+  ])('%s of a missing tag fails with a typed error, counted once and kept briefly', async (_name, ask) => {
+    const ref = `${reg.host}/facts/app:missing-${_name}`;
+    const before = { ...facts.stats };
+    const codes = [];
+    for (let i = 0; i < 2; i++) codes.push(await ask(ref).catch((e: { code?: string }) => e.code));
+    expect([codes, facts.stats.errors - before.errors, facts.stats.hits - before.hits]).toEqual([
+      ['IMAGE_NOT_FOUND', 'IMAGE_NOT_FOUND'],
+      1,
+      1,
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // The one interface through which policies learn facts about images: digests, signatures,
 // attestations, registry metadata, vulnerability and model scan results. The webhook and the CLI
-// share one cached implementation (registry + sign); tests use the in-memory one below.
+// share one implementation: CachedImageFacts (image-facts-cache.ts) over RegistryImageFacts
+// (image-facts-registry.ts); tests use the in-memory one below.
 import type { JsonObject } from './common/json.ts';
 
 /** Who must have signed: public keys (PEM), or a keyless identity. */
@@ -49,35 +50,6 @@ export interface ImageFacts {
    * model-scan attestations through verifyAttestations.
    */
   modelScan?(digest: string, signal?: AbortSignal): Promise<JsonObject | undefined>;
-}
-
-/** Memoises every call of an ImageFacts by its arguments (promises are shared while in flight). */
-export function cachedImageFacts(inner: ImageFacts, maxEntries = 10_000): ImageFacts {
-  const cache = new Map<string, Promise<unknown>>();
-  const memo = <T>(key: string, run: () => Promise<T>): Promise<T> => {
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit as Promise<T>;
-    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-    const p = run();
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-    return p;
-  };
-  return {
-    resolveDigest: (reference, signal) =>
-      memo(`d\0${reference}`, () => inner.resolveDigest(reference, signal)),
-    verifySignature: (q, signal) => memo(`s\0${JSON.stringify(q)}`, () => inner.verifySignature(q, signal)),
-    verifyAttestations: (q, signal) =>
-      memo(`a\0${JSON.stringify(q)}`, () => inner.verifyAttestations(q, signal)),
-    registryMetadata: (reference, signal) =>
-      memo(`m\0${reference}`, () => inner.registryMetadata(reference, signal)),
-    ...(inner.modelScan === undefined
-      ? {}
-      : {
-          modelScan: (digest: string, signal?: AbortSignal) =>
-            memo(`x\0${digest}`, () => inner.modelScan!(digest, signal)),
-        }),
-  };
 }
 
 /** A signature or attestation held by the in-memory facts: which key made it, what it carries. */

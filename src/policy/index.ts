@@ -32,9 +32,11 @@ export type {
   KyvernoTestSummary,
   RunKyvernoTestsOptions,
 } from './runner/run.ts';
-export { cachedImageFacts, InMemoryImageFacts } from './image-facts.ts';
-export { registryImageFacts } from './image-facts-registry.ts';
-export type { RegistryImageFacts, RegistryImageFactsOptions } from './image-facts-registry.ts';
+export { InMemoryImageFacts } from './image-facts.ts';
+export { CachedImageFacts } from './image-facts-cache.ts';
+export type { ImageFactsCacheOptions, ImageFactsCacheStats } from './image-facts-cache.ts';
+export { RegistryImageFacts } from './image-facts-registry.ts';
+export type { RegistryImageFactsOptions } from './image-facts-registry.ts';
 export type {
   AttestationCheck,
   AttestationQuery,

@@ -4,7 +4,7 @@
 // the Notary certificate attestor and SBOM referrer replaced by a cosign key attestor and a
 // CycloneDX in-toto attestation. Images are pushed, signed and attested by src/sign, and the
 // rewritten suites are judged against Kyverno's expected results by runKyvernoTests with
-// registryImageFacts. The suites stay listed as unsupported in kyverno-cli.test.ts (no network).
+// CachedImageFacts over RegistryImageFacts. The suites stay listed as unsupported in kyverno-cli.test.ts (no network).
 // Not here: registry/ (imageRegistry context entries inside foreach are not evaluated yet).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -12,18 +12,19 @@ import { startRegistry, type TestRegistry } from './registry.ts';
 import { RegistryClient } from '../../src/image/index.ts';
 import { attestImage, loadPrivateKey, signImage, type PrivateKey } from '../../src/sign/index.ts';
 import {
+  CachedImageFacts,
   parseYamlDocuments,
-  registryImageFacts,
+  RegistryImageFacts,
   type JsonObject,
   type JsonValue,
 } from '../../src/policy/index.ts';
-import type { RegistryImageFacts } from '../../src/policy/index.ts';
 
 export interface SigningRegistry {
   readonly registry: TestRegistry;
   readonly host: string;
   readonly client: RegistryClient;
-  readonly facts: RegistryImageFacts;
+  /** The cached registry facts the webhook and the CLI use, over this registry. */
+  readonly facts: CachedImageFacts;
   readonly key: PrivateKey;
   readonly publicPem: string;
   /** A second key nobody trusts. */
@@ -65,7 +66,8 @@ export async function startSigningRegistry(): Promise<SigningRegistry> {
     password: registry.password ?? '',
   });
   const client = new RegistryClient({ registry: registry.host, insecure: true, credentials });
-  const facts = registryImageFacts({ credentials, clientOptions: { insecure: true } });
+  const registryFacts = new RegistryImageFacts({ credentials, insecure: true });
+  const facts = new CachedImageFacts(registryFacts);
   const trusted = await newKey();
   const stranger = await newKey();
   return {
@@ -114,7 +116,7 @@ export async function startSigningRegistry(): Promise<SigningRegistry> {
       });
     },
     async stop() {
-      await facts.close();
+      await registryFacts.close();
       await client.close();
       await registry.stop();
     },

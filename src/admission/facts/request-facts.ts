@@ -32,16 +32,23 @@ function deadline(signal: AbortSignal, reference: string): Promise<never> {
 export function requestFacts(inner: ImageFacts, signal: AbortSignal): RequestFacts {
   const failures: FactFailure[] = [];
   const call = async <T>(reference: string, run: () => Promise<T>): Promise<T> => {
+    // The deadline is armed before the lookup starts: when the signal aborts, its
+    // REGISTRY_TIMEOUT settles the race ahead of the lookup's own reaction to the same signal.
+    const late = deadline(signal, reference);
     try {
-      return await Promise.race([run(), deadline(signal, reference)]);
+      return await Promise.race([late, run()]);
     } catch (error) {
       failures.push({ reference, code: isBosunError(error) ? error.code : 'INTERNAL' });
       throw error;
     }
   };
+  const modelScan = inner.modelScan?.bind(inner);
   return {
     failures,
     facts: {
+      ...(modelScan === undefined
+        ? {}
+        : { modelScan: (digest: string) => call(digest, () => modelScan(digest, signal)) }),
       resolveDigest: (reference) => call(reference, () => inner.resolveDigest(reference, signal)),
       verifySignature: (q) => call(q.reference, () => inner.verifySignature(q, signal)),
       verifyAttestations: (q) => call(q.reference, () => inner.verifyAttestations(q, signal)),

@@ -1,11 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InMemoryImageFacts, loadPolicies } from '../../policy/index.ts';
+import { InMemoryImageFacts, loadPolicies, RegistryImageFacts } from '../../policy/index.ts';
 import { admissionReview, workload } from '../../../test/builders/admission-review.ts';
 import { decodeAdmissionReview } from '../review/codec.ts';
 import { PolicyAdmissionEngine } from '../engine/policy-engine.ts';
 import type { AdmissionPolicyEngine } from '../engine/types.ts';
-import { RegistryImageFacts } from '../facts/registry-facts.ts';
 import { handleAdmission, type HandleOptions } from './handle.ts';
 import { applyJsonPatch } from './json-patch.ts';
 

@@ -1,7 +1,7 @@
 // Prometheus metrics of the webhook, in a registry of its own (never prom-client's global one,
 // so two servers in one process do not collide).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FactsCacheStats } from '../facts/cached-facts.ts';
+import type { ImageFactsCacheStats } from '../../policy/index.ts';
 import type { AuditRecord } from '../handler/audit-record.ts';
 
 export interface WebhookMetrics {
@@ -11,7 +11,7 @@ export interface WebhookMetrics {
   badRequest(): void;
 }
 
-export function createWebhookMetrics(cacheStats?: () => FactsCacheStats | undefined): WebhookMetrics {
+export function createWebhookMetrics(cacheStats?: () => ImageFactsCacheStats | undefined): WebhookMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'bosun_webhook_process_' });
   const requests = new Counter({

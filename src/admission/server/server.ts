@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BosunError, isBosunError } from '../../util/errors.ts';
 import type { AdmissionResponse } from '../review/types.ts';
-import type { ImageFacts, LoadOptions } from '../../policy/index.ts';
+import type { ImageFacts, ImageFactsCacheStats, LoadOptions } from '../../policy/index.ts';
 import {
   decodeAdmissionReview,
   encodeAdmissionResponse,
@@ -15,7 +15,6 @@ import {
 import { handleAdmission, type NoMatchMode } from '../handler/handle.ts';
 import type { AuditRecord } from '../handler/audit-record.ts';
 import type { FailurePolicy } from '../engine/types.ts';
-import type { FactsCacheStats } from '../facts/cached-facts.ts';
 import { PolicyStore, type PolicyLoadStatus } from './policy-store.ts';
 import { readTlsMaterial, type TlsFiles } from './tls-files.ts';
 import { watchPaths, type Watcher } from './file-watch.ts';
@@ -31,7 +30,7 @@ export interface WebhookServerOptions {
   readonly tls: TlsFiles;
   /** Policy files and directories (ConfigMap mounts). */
   readonly policyPaths: readonly string[];
-  readonly facts: ImageFacts & { readonly stats?: FactsCacheStats };
+  readonly facts: ImageFacts & { readonly stats?: ImageFactsCacheStats };
   readonly port?: number;
   readonly host?: string;
   readonly noMatch?: NoMatchMode;

@@ -3,13 +3,8 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import {
-  CachedImageFacts,
-  RegistryImageFacts,
-  startWebhookServer,
-  webhookManifests,
-  type NoMatchMode,
-} from '../../admission/index.ts';
+import { startWebhookServer, webhookManifests, type NoMatchMode } from '../../admission/index.ts';
+import { CachedImageFacts, RegistryImageFacts } from '../../policy/index.ts';
 import { BosunError } from '../../util/errors.ts';
 import { collectYamlFiles } from '../files.ts';
 import type { CliIo, CommandOutcome } from '../io.ts';
@@ -108,12 +103,11 @@ Examples:
           },
           io,
         );
-        const facts = new CachedImageFacts(
-          new RegistryImageFacts({
-            ...(open.registry?.credentials === undefined ? {} : { credentials: open.registry.credentials }),
-            ...(open.registry?.caPems === undefined ? {} : { caPems: open.registry.caPems }),
-          }),
-        );
+        const registryFacts = new RegistryImageFacts({
+          ...(open.registry?.credentials === undefined ? {} : { credentials: open.registry.credentials }),
+          ...(open.registry?.caPems === undefined ? {} : { caPems: open.registry.caPems }),
+        });
+        const facts = new CachedImageFacts(registryFacts);
         const audit =
           flags.auditFile === undefined
             ? undefined
@@ -141,6 +135,7 @@ Examples:
         const signals = ['SIGTERM', 'SIGINT'] as const;
         await Promise.race(signals.map((s) => once(process, s)));
         await server.close();
+        await registryFacts.close();
         audit?.end();
         outcome.exitCode = 0;
       },

@@ -13,3 +13,4 @@ export type { ListTagsOptions } from './tags.ts';
 export { referrersTag, type ReferrersResult } from './referrers.ts';
 export { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
+export { Semaphore } from './semaphore.ts';
