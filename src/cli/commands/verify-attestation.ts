@@ -17,9 +17,17 @@ import {
   type SignatureRepoFlags,
 } from './sign-common.ts';
 import { writeFailures } from './verify.ts';
+import {
+  addKeylessVerifyOptions,
+  checkedLines,
+  loadKeylessVerify,
+  verifiedWith,
+  wantsKeylessVerify,
+  type KeylessVerifyFlags,
+} from './keyless-flags.ts';
 import { evaluateVulnConditions, parseConditions } from './vuln-conditions.ts';
 
-interface VerifyAttestationFlags extends SignatureRepoFlags {
+interface VerifyAttestationFlags extends SignatureRepoFlags, KeylessVerifyFlags {
   key: string[];
   type: string;
   condition?: string;
@@ -28,32 +36,34 @@ interface VerifyAttestationFlags extends SignatureRepoFlags {
 
 export function registerVerifyAttestation(program: Command, io: CliIo, outcome: CommandOutcome): void {
   addImageOptions(
-    program
-      .command('verify-attestation')
-      .description(
-        'verify the attestations of one predicate type on an image (cosign-compatible, both storage formats)',
-      )
-      .argument('<image>', 'registry reference; a tag is resolved to its digest now')
-      .option(
-        '--key <file>',
-        'trusted public key (cosign.pub); repeatable, any of them may verify',
-        collect,
-        [],
-      )
-      .option(
-        '--type <type>',
-        'predicate type: custom, cyclonedx, spdx, spdxjson, vuln, slsaprovenance, slsaprovenance1, link, or a URI',
-        'custom',
-      )
-      .option(
-        '--condition <expr>',
-        '--type vuln only: no-critical and/or max-age=<duration> (e.g. 24h), comma-separated, all must hold',
-      )
-      .option('--min-signatures <n>', 'distinct trusted keys that must each have attested', '1')
-      .option(
-        '--signature-repo <repository>',
-        "read attestations from this repository instead of the image's (default: $COSIGN_REPOSITORY)",
-      ),
+    addKeylessVerifyOptions(
+      program
+        .command('verify-attestation')
+        .description(
+          'verify the attestations of one predicate type on an image (cosign-compatible, both storage formats)',
+        )
+        .argument('<image>', 'registry reference; a tag is resolved to its digest now')
+        .option(
+          '--key <file>',
+          'trusted public key (cosign.pub); repeatable, any of them may verify',
+          collect,
+          [],
+        )
+        .option(
+          '--type <type>',
+          'predicate type: custom, cyclonedx, spdx, spdxjson, vuln, slsaprovenance, slsaprovenance1, link, or a URI',
+          'custom',
+        )
+        .option(
+          '--condition <expr>',
+          '--type vuln only: no-critical and/or max-age=<duration> (e.g. 24h), comma-separated, all must hold',
+        )
+        .option('--min-signatures <n>', 'distinct trusted keys that must each have attested', '1')
+        .option(
+          '--signature-repo <repository>',
+          "read attestations from this repository instead of the image's (default: $COSIGN_REPOSITORY)",
+        ),
+    ),
   )
     .addHelpText(
       'after',
@@ -89,12 +99,15 @@ Examples:
           return verdict.ok;
         };
       }
-      const keys = await loadVerifyKeys(io, flags.key);
+      const keyless = wantsKeylessVerify(flags)
+        ? await loadKeylessVerify(io, flags, flags.key.length > 0)
+        : undefined;
+      const keys = keyless === undefined ? await loadVerifyKeys(io, flags.key) : [];
       const clients = await openSigningClients(flags, io, image);
       try {
         const result = await verifyImageAttestations({
           reference: image,
-          keys,
+          ...(keyless === undefined ? { keys } : { keyless }),
           type: flags.type,
           client: clients.client,
           minAttestations,
@@ -115,12 +128,17 @@ Examples:
         io.stderr.write(
           'The following checks were performed on each of these attestations:\n' +
             '  - The statement is about this image digest and has the predicate type asked for\n' +
-            '  - The signatures were verified against the specified public key\n' +
+            checkedLines(keyless !== undefined) +
             (flags.condition === undefined ? '' : `  - The condition ${flags.condition} holds\n`),
         );
         if (result.failures.length > 0) {
           io.stderr.write('Not counted:\n');
           writeFailures(io, result.failures);
+        }
+        for (const v of result.verified) {
+          io.stderr.write(
+            `  verified: ${v.format} ${v.source.manifestDigest} ${verifiedWith(v, flags.key)}\n`,
+          );
         }
         for (const v of result.verified) {
           io.stdout.write(`${JSON.stringify(JSON.parse(v.payloadBytes.toString('utf8')))}\n`);

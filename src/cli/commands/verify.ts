@@ -11,8 +11,16 @@ import {
   parsePositiveInteger,
   type SignatureRepoFlags,
 } from './sign-common.ts';
+import {
+  addKeylessVerifyOptions,
+  checkedLines,
+  loadKeylessVerify,
+  verifiedWith,
+  wantsKeylessVerify,
+  type KeylessVerifyFlags,
+} from './keyless-flags.ts';
 
-interface VerifyFlags extends SignatureRepoFlags {
+interface VerifyFlags extends SignatureRepoFlags, KeylessVerifyFlags {
   key: string[];
   annotations: string[];
   minSignatures: string;
@@ -22,38 +30,40 @@ interface VerifyFlags extends SignatureRepoFlags {
 
 export function registerVerify(program: Command, io: CliIo, outcome: CommandOutcome): void {
   addImageOptions(
-    program
-      .command('verify')
-      .description(
-        'verify the signatures of an image with public keys (cosign-compatible, both storage formats)',
-      )
-      .argument('<image>', 'registry reference; a tag is resolved to its digest now')
-      .option(
-        '--key <file>',
-        'trusted public key (cosign.pub); repeatable, any of them may verify',
-        collect,
-        [],
-      )
-      .option(
-        '-a, --annotations <key=value>',
-        'claim every counted signature must carry (repeatable)',
-        collect,
-        [],
-      )
-      .option('--min-signatures <n>', 'distinct trusted keys that must each have signed', '1')
-      .option(
-        '--check-docker-reference',
-        "require the signed repository name to be this image's (a signature copied from another repository does not count)",
-      )
-      .option(
-        '--signature-repo <repository>',
-        "read signatures from this repository instead of the image's (default: $COSIGN_REPOSITORY)",
-      )
-      .option(
-        '-o, --output <format>',
-        'json: one array of the signed payloads; text: one payload per line',
-        'json',
-      ),
+    addKeylessVerifyOptions(
+      program
+        .command('verify')
+        .description(
+          'verify the signatures of an image with public keys (cosign-compatible, both storage formats)',
+        )
+        .argument('<image>', 'registry reference; a tag is resolved to its digest now')
+        .option(
+          '--key <file>',
+          'trusted public key (cosign.pub); repeatable, any of them may verify',
+          collect,
+          [],
+        )
+        .option(
+          '-a, --annotations <key=value>',
+          'claim every counted signature must carry (repeatable)',
+          collect,
+          [],
+        )
+        .option('--min-signatures <n>', 'distinct trusted keys that must each have signed', '1')
+        .option(
+          '--check-docker-reference',
+          "require the signed repository name to be this image's (a signature copied from another repository does not count)",
+        )
+        .option(
+          '--signature-repo <repository>',
+          "read signatures from this repository instead of the image's (default: $COSIGN_REPOSITORY)",
+        )
+        .option(
+          '-o, --output <format>',
+          'json: one array of the signed payloads; text: one payload per line',
+          'json',
+        ),
+    ),
   )
     .addHelpText(
       'after',
@@ -66,18 +76,28 @@ stderr with its reason.
 
 Examples:
   bosun verify --key cosign.pub registry.example.com/team/app:1.2
-  bosun verify --key a.pub --key b.pub --min-signatures 2 -a env=prod registry.example.com/team/app@sha256:...`,
+  bosun verify --key a.pub --key b.pub --min-signatures 2 -a env=prod registry.example.com/team/app@sha256:...
+  bosun verify --trusted-root trusted_root.json \\
+    --certificate-identity-regexp '^https://github\\.com/team/app/' \\
+    --certificate-oidc-issuer https://token.actions.githubusercontent.com registry.example.com/team/app:1.2
+
+Keyless (no --key): the signature's Fulcio certificate must chain to the trusted root at the time
+Rekor logged it, its SCT and the Rekor entry must be signed by the root's logs, and the certificate
+must name the identity and OIDC issuer given. Without --trusted-root the root comes through TUF.`,
     )
     .action(async (image: string, flags: VerifyFlags) => {
       const output = parseFormat(flags.output, ['json', 'text'] as const);
       const annotations = parseAnnotations(flags.annotations);
       const minSignatures = parsePositiveInteger(flags.minSignatures, '--min-signatures');
-      const keys = await loadVerifyKeys(io, flags.key);
+      const keyless = wantsKeylessVerify(flags)
+        ? await loadKeylessVerify(io, flags, flags.key.length > 0)
+        : undefined;
+      const keys = keyless === undefined ? await loadVerifyKeys(io, flags.key) : [];
       const clients = await openSigningClients(flags, io, image);
       try {
         const result = await verifyImageSignatures({
           reference: image,
-          keys,
+          ...(keyless === undefined ? { keys } : { keyless }),
           client: clients.client,
           minSignatures,
           checkDockerReference: flags.checkDockerReference === true,
@@ -98,11 +118,11 @@ Examples:
         io.stderr.write(
           'The following checks were performed on each of these signatures:\n' +
             '  - The cosign claims were validated\n' +
-            '  - The signatures were verified against the specified public key\n',
+            checkedLines(keyless !== undefined),
         );
         for (const v of result.verified) {
           io.stderr.write(
-            `  verified: ${v.format} ${v.source.manifestDigest} with --key ${flags.key[v.keyIndex] ?? v.keyIndex}\n`,
+            `  verified: ${v.format} ${v.source.manifestDigest} ${verifiedWith(v, flags.key)}\n`,
           );
         }
         if (result.failures.length > 0) {
