@@ -28,7 +28,6 @@ let work: string;
 let registry: TestRegistry;
 let services: SigstoreServices;
 let client: RegistryClient;
-let image: string;
 let counter = 0;
 
 beforeAll(async () => {
@@ -42,7 +41,6 @@ beforeAll(async () => {
     '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}',
   );
   await writeFile(join(work, 'token.jwt'), `${identityToken({ sub: SUBJECT, iss: ISSUER })}\n`);
-  image = await pushImage();
 });
 afterAll(async () => {
   await client?.close();
