@@ -2,7 +2,9 @@
 // Rekor on 127.0.0.1, with trusted roots built for (or against) the mock's keys.
 import { generateKeyPairSync } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mutatedText } from '../../../test/support/parser-property.ts';
 import {
   identityToken,
   otherPublicKey,
@@ -337,3 +339,32 @@ function flip(bytes: Uint8Array): Buffer {
   copy[copy.length - 5] = (copy[copy.length - 5] ?? 0) ^ 0x01;
   return copy;
 }
+
+describe('legacy annotations from hostile layers', () => {
+  it('yield a verdict, never an exception, and pass only when certificate and Rekor bundle are the signed ones', () => {
+    const material = legacyAnnotationsFromBundle(message);
+    const signature =
+      message.content.$case === 'messageSignature'
+        ? message.content.messageSignature.signature
+        : Buffer.alloc(0);
+    const verifier = createKeylessVerifier({
+      trustedRoot: parseTrustedRoot(services.trustedRoot()),
+      identities: [{ subject: SUBJECT, issuer: ISSUER }],
+    });
+    fc.assert(
+      fc.property(
+        mutatedText(material?.certificatePem ?? ''),
+        mutatedText(material?.rekorBundle ?? ''),
+        (pem, rekor) => {
+          const rebuilt = bundleFromLegacy(pem, rekor, { kind: 'message', payload: PAYLOAD, signature });
+          const verdict = rebuilt.ok ? verifier.verify(rebuilt.bundle, PAYLOAD) : undefined;
+          if (verdict?.ok === true) {
+            // Only unsigned formatting may differ (PEM line breaks, JSON spacing, field order).
+            expect(JSON.parse(rekor)).toEqual(JSON.parse(material?.rekorBundle ?? ''));
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
