@@ -3,6 +3,7 @@
 // names a missing key is a "not found" error rather than null; `a || b` falls back on null.
 import { compile, TreeInterpreter, type JSONValue } from '@jmespath-community/jmespath';
 import { registerKyvernoFunctions } from './jmespath-functions.ts';
+import { compileAst, runCompiled, type CompiledExpression } from './jmespath-compile.ts';
 import { isObject } from '../common/json.ts';
 
 registerKyvernoFunctions();
@@ -14,6 +15,8 @@ export interface CompiledQuery {
   readonly expression: string;
   readonly ast: Ast;
   readonly steps: readonly (string | number)[] | undefined;
+  /** The AST as closures, when every node could be compiled. */
+  readonly run: CompiledExpression | undefined;
 }
 type Compiled = CompiledQuery;
 const MAX_CACHED = 50_000;
@@ -42,6 +45,7 @@ function compileCached(expr: string): Compiled {
       expression: expr,
       ast,
       steps: SIMPLE_PATH_RE.test(expr) ? splitSimplePath(expr) : undefined,
+      run: compileAst(ast),
     };
     if (compiledCache.size >= MAX_CACHED) compiledCache.clear();
     compiledCache.set(expr, compiled);
@@ -92,14 +96,14 @@ export function prepareQuery(expression: string): CompiledQuery {
 
 /** Evaluates a prepared expression on `data`. Throws VariableNotFoundError / JmesPathError. */
 export function runQuery(data: unknown, query: CompiledQuery): JSONValue {
-  const { expression: expr, ast, steps } = query;
+  const { expression: expr, ast, steps, run } = query;
   if (steps !== undefined) {
     const direct = readPresentPath(data, steps);
     if (direct !== undefined && direct !== null) return direct as JSONValue;
   }
   let result: JSONValue;
   try {
-    result = TreeInterpreter.search(ast, data as JSONValue);
+    result = run === undefined ? TreeInterpreter.search(ast, data as JSONValue) : runCompiled(run, data);
   } catch (e) {
     throw new JmesPathError(`JMESPath query failed: ${(e as Error).message}`);
   }
