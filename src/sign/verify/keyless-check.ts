@@ -52,12 +52,7 @@ export function checkKeylessLayer(
     annotations[REKOR_BUNDLE_ANNOTATION],
     content,
   );
-  if (!rebuilt.ok)
-    return fail(
-      rebuilt.reason === 'bundle-invalid' ? 'bundle-invalid' : rebuilt.reason,
-      source,
-      rebuilt.detail,
-    );
+  if (!rebuilt.ok) return fail(rebuilt.reason, source, rebuilt.detail);
   return checkKeylessBundle(
     verifier,
     rebuilt.bundle,

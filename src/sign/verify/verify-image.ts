@@ -20,7 +20,7 @@ export interface VerifyImageSignaturesOptions extends VerifyCommonOptions {
   readonly annotations?: Readonly<Record<string, string>>;
   /**
    * How many distinct trusted keys must each have a verifying signature (default 1): re-signing
-   * with one key cannot meet a threshold of 2.
+   * with one key cannot meet a threshold of 2. Keyless: distinct matched `keyless.identities`.
    */
   readonly minSignatures?: number;
   /**
