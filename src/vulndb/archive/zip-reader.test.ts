@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildZip } from '../../../test/builders/zip.ts';
 import { mutatedBytes } from '../../../test/support/parser-property.ts';
 import { isBosunError } from '../../util/errors.ts';
-import { DEFAULT_ZIP_LIMITS, openZip, readZipBuffer } from './zip-reader.ts';
+import { DEFAULT_ZIP_LIMITS, openZip, readZipBuffer, type ZipEntry } from './zip-reader.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bosun-zip-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,6 +68,42 @@ describe('zip reader', () => {
       }
     },
   );
+
+  it('reads entries in any order, and entries larger than its read window, from a file', async () => {
+    // Random bytes do not compress: stored and deflated entries of several MiB span read windows.
+    const noise = (n: number, seed: number) => {
+      const out = Buffer.alloc(n);
+      let x = seed;
+      for (let i = 0; i < n; i++) out[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+      return out;
+    };
+    const entries = [
+      ...Array.from({ length: 2_000 }, (_, i) => ({ name: `R-${i}.json`, data: record(`R-${i}`) })),
+      { name: 'big-stored.bin', data: noise(5 * 1024 * 1024, 1), method: 'store' as const },
+      { name: 'big-deflated.bin', data: noise(6 * 1024 * 1024, 2) },
+      ...Array.from({ length: 2_000 }, (_, i) => ({ name: `S-${i}.json`, data: noise(3_000, i) })),
+    ];
+    const path = join(dir, 'windows.zip');
+    writeFileSync(path, buildZip(entries));
+    const expected = new Map(entries.map((e) => [e.name, Buffer.from(e.data).toString('base64')]));
+    const orders = {
+      file: (list: readonly ZipEntry[]) => [...list],
+      reverse: (list: readonly ZipEntry[]) => [...list].reverse(),
+      interleaved: (list: readonly ZipEntry[]) => list.map((_, i) => list[(i * 7919) % list.length]!),
+    };
+    for (const [order, arrange] of Object.entries(orders)) {
+      const zip = await openZip(path);
+      try {
+        const wrong: string[] = [];
+        for (const entry of arrange(zip.entries)) {
+          if ((await zip.read(entry)).toString('base64') !== expected.get(entry.name)) wrong.push(entry.name);
+        }
+        expect({ order, wrong }).toEqual({ order, wrong: [] });
+      } finally {
+        await zip.close();
+      }
+    }
+  });
 
   it.each([
     {

@@ -330,8 +330,13 @@ async function readEntry(
       break;
     case 8:
       try {
-        // The declared size bounds the output: a bomb that lies about its size stops here.
-        data = zlib.inflateRawSync(compressed, { maxOutputLength: Math.max(1, entry.size) });
+        // The declared size bounds the output: a bomb that lies about its size stops here. One
+        // output chunk one byte larger than the declared size: no 16 KiB default chunk per small
+        // record, no second chunk to learn that the stream ended.
+        data = zlib.inflateRawSync(compressed, {
+          maxOutputLength: Math.max(1, entry.size),
+          chunkSize: Math.max(64, entry.size + 1),
+        });
       } catch (cause) {
         if (isBufferTooLarge(cause)) {
           throw limitError(

@@ -123,7 +123,7 @@ class RecordWriter {
   constructor(db: DatabaseSync) {
     this.find = db.prepare('SELECT id FROM vulns WHERE vuln_id = ?');
     this.insertVuln = db.prepare(
-      'INSERT INTO vulns(vuln_id, source, modified, published, withdrawn, title, rating, severity, refs, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO vulns(vuln_id, source, modified, published, withdrawn, title, rating, severity, refs, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(vuln_id) DO NOTHING',
     );
     this.removeVuln = db.prepare('DELETE FROM vulns WHERE id = ?');
     this.removeAffected = db.prepare('DELETE FROM affected WHERE vuln = ?');
@@ -134,13 +134,7 @@ class RecordWriter {
 
   write(record: OsvRecord, source: string): void {
     const aliases = [...new Set(record.aliases)].filter((alias) => alias !== record.id).sort();
-    const existing = this.find.get(record.id);
-    if (existing !== undefined) {
-      const id = existing['id'] as number;
-      this.removeAffected.run(id);
-      this.removeVuln.run(id);
-    }
-    const result = this.insertVuln.run(
+    const values = [
       record.id,
       source,
       record.modified,
@@ -152,7 +146,18 @@ class RecordWriter {
       // Findings carry reference URLs only.
       record.references.length > 0 ? JSON.stringify(record.references.map((ref) => ref.url)) : null,
       aliases.length > 0 ? JSON.stringify(aliases) : null,
-    );
+    ];
+    // Most ids are new: try the insert first and only look the old record up when the id is taken.
+    let result = this.insertVuln.run(...values);
+    if (Number(result.changes) === 0) {
+      const existing = this.find.get(record.id);
+      if (existing !== undefined) {
+        const id = existing['id'] as number;
+        this.removeAffected.run(id);
+        this.removeVuln.run(id);
+      }
+      result = this.insertVuln.run(...values);
+    }
     const vuln = Number(result.lastInsertRowid);
     for (const affected of record.affected) {
       const family = ecosystemFamily(affected.ecosystem);

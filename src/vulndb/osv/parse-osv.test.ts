@@ -148,6 +148,41 @@ describe('parseOsvRecord', () => {
     expect(jsonDepth('{"a": "[[[[{{{{", "b": [[1]]}')).toBe(3);
   });
 
+  it.each([
+    ['{"a": "x\\\\", "b": [[1]]}', 3],
+    ['{"a": "x\\"[[", "b": 1}', 1],
+    ['["\\\\\\"[", [[]]]', 3],
+    ['{"a": "unterminated [[[', 1],
+  ])('jsonDepth reads escaped quotes and backslashes: %s → %i', (text, depth) => {
+    expect(jsonDepth(text)).toBe(depth);
+  });
+
+  it('property: jsonDepth equals a character-by-character scan', () => {
+    const scan = (text: string): number => {
+      let depth = 0;
+      let max = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === '\\') i++;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === '{' || c === '[') max = Math.max(max, ++depth);
+        else if (c === '}' || c === ']') depth--;
+      }
+      return max;
+    };
+    const piece = fc.constantFrom('"', '\\', '{', '}', '[', ']', 'a', ',', ':', ' ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (pieces) => {
+        const text = pieces.join('');
+        expect(jsonDepth(text)).toBe(scan(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('property: mutated real records give a record or VULNDB_INVALID/LIMIT_EXCEEDED', () => {
     fc.assert(
       fc.property(mutatedText(GHSA), (text) => {

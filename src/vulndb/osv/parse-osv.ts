@@ -267,14 +267,21 @@ function invalid(name: string, reason: string, cause?: unknown): BosunError {
 export function jsonDepth(text: string): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
+    if (c === 34) {
+      // Jump over the string (records are mostly prose in `details`): its end is the next quote
+      // that an even run of backslashes precedes.
+      let end = text.indexOf('"', i + 1);
+      while (end >= 0) {
+        let backslash = end - 1;
+        while (text.charCodeAt(backslash) === 92) backslash--;
+        if ((end - 1 - backslash) % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (end < 0) return max;
+      i = end;
+    } else if (c === 123 || c === 91) {
       depth++;
       if (depth > max) max = depth;
     } else if (c === 125 || c === 93) depth--;
