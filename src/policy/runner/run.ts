@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { asArray, asObject, asString, isObject, type JsonObject, type JsonValue } from '../common/json.ts';
 import { parseYamlDocuments } from '../load/yaml.ts';
 import { loadPolicyDocuments } from '../load/load.ts';
-import type { LoadedPolicies } from '../load/types.ts';
+import type { LoadedPolicies, LoadedPolicy } from '../load/types.ts';
 import { applyPolicy, type ApplyOptions } from '../apply.ts';
 import type { PolicyResponse, RequestUserInfo } from '../types.ts';
 import type { ImageFacts } from '../image-facts.ts';
@@ -236,6 +236,28 @@ async function evaluateSuite(suite: SuiteData, options: RunKyvernoTestsOptions):
   return responses;
 }
 
+/**
+ * Whether `kyverno test` keeps a policy's response that holds no rule result. Kyverno keeps it for
+ * ClusterPolicy/Policy and ValidatingAdmissionPolicy responses (the test then counts the resource as
+ * excluded, a pass whatever result was expected), but drops the empty response of a
+ * ValidatingPolicy whose matchConstraints is a single resource rule without resource names, object
+ * or namespace selector and exclusions (processor `hasSelector`): the test then finds nothing and
+ * fails with "Not found".
+ */
+function keepsEmptyResponse(policy: LoadedPolicy | undefined): boolean {
+  if (policy === undefined || policy.kind !== 'validating-policy') return true;
+  const match = asObject(policy.raw['spec'])['matchConstraints'];
+  if (!isObject(match)) return true;
+  const hasLabels = (selector: JsonValue | undefined): boolean =>
+    Object.keys(asObject(asObject(selector)['matchLabels'])).length > 0 ||
+    asArray(asObject(selector)['matchExpressions']).length > 0;
+  if (hasLabels(match['namespaceSelector']) || hasLabels(match['objectSelector'])) return true;
+  if (asArray(match['excludeResourceRules']).length > 0) return true;
+  const rules = asArray(match['resourceRules']);
+  if (rules.length !== 1) return true;
+  return asArray(asObject(rules[0])['resourceNames']).length > 0;
+}
+
 function ruleMatches(entry: TestResultEntry, rule: string): boolean {
   if (entry.rule === '') return true;
   return rule === entry.rule || rule === `autogen-${entry.rule}` || rule === `autogen-cronjob-${entry.rule}`;
@@ -309,11 +331,20 @@ async function judge(
       verdict: 'fail',
       reason: 'no response for this policy and resource (Kyverno reports "Not found")',
     };
+  const kept = matching.filter((r) => r.rules.length > 0 || keepsEmptyResponse(policy));
+  if (kept.length === 0)
+    return {
+      ...base,
+      actual: 'not-found',
+      verdict: 'fail',
+      reason:
+        'the ValidatingPolicy selects nothing here and Kyverno drops its empty response for a single, selector-free resource rule (Kyverno reports "Not found")',
+    };
   const statuses: string[] = [];
   let ok = true;
   let rows = 0;
   const messages: string[] = [];
-  for (const response of matching) {
+  for (const response of kept) {
     for (const rule of response.rules.filter((r) => ruleMatches(entry, r.rule))) {
       rows++;
       if (rule.unsupported !== undefined)
@@ -346,7 +377,7 @@ async function judge(
       ...base,
       actual: 'excluded',
       verdict: 'pass',
-      reason: 'no rule applied to the resource (Kyverno counts this as a pass)',
+      reason: 'no rule applied to the resource (`kyverno test` counts an excluded resource as a pass)',
     };
   }
   const actual = statuses.join(',');
