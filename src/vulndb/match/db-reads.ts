@@ -25,6 +25,7 @@ const BATCH = 512;
 
 interface Statements {
   readonly affected: StatementSync;
+  readonly affectedIn: StatementSync;
   readonly vulns: StatementSync;
 }
 
@@ -40,33 +41,48 @@ function statementsFor(db: DatabaseSync): Statements {
       `SELECT a.name, a.vuln, a.ecosystem, a.data FROM json_each(?) AS j
        CROSS JOIN affected AS a ON a.family = ? AND a.name = j.value`,
     );
+    const affectedIn = db.prepare(
+      `SELECT a.name, a.vuln, a.ecosystem, a.data FROM json_each(?) AS j
+       CROSS JOIN affected AS a ON a.family = ? AND a.name = j.value
+       WHERE a.ecosystem IN (SELECT value FROM json_each(?))`,
+    );
     const vulns = db.prepare(
       `SELECT v.id, v.vuln_id, v.withdrawn, v.title, v.rating, v.severity, v.refs, v.aliases
        FROM json_each(?) AS j CROSS JOIN vulns AS v ON v.id = j.value`,
     );
     // Rows as arrays: no per-row object with named keys.
     affected.setReturnArrays(true);
+    affectedIn.setReturnArrays(true);
     vulns.setReturnArrays(true);
-    found = { affected, vulns };
+    found = { affected, affectedIn, vulns };
     prepared.set(db, found);
   }
   return found;
 }
 
-/** The affected rows of each of `names` (distinct, stored spelling) in one ecosystem family. */
+/**
+ * The affected rows of each of `names` (distinct, stored spelling) in one ecosystem family, in
+ * `into` under `keyOf(name)`; only rows of `ecosystems` when given.
+ */
 export function readAffectedRows(
   db: DatabaseSync,
   family: string,
+  ecosystems: readonly string[] | undefined,
   names: readonly string[],
   into: Map<string, AffectedRow[]>,
-  keyOf: (family: string, name: string) => string,
+  keyOf: (name: string) => string,
 ): void {
-  const { affected } = statementsFor(db);
+  const statements = statementsFor(db);
+  const only = ecosystems === undefined ? undefined : JSON.stringify(ecosystems);
   for (let start = 0; start < names.length; start += BATCH) {
     const chunk = names.slice(start, start + BATCH);
-    for (const name of chunk) into.set(keyOf(family, name), []);
-    for (const row of affected.all(JSON.stringify(chunk), family) as unknown as unknown[][]) {
-      into.get(keyOf(family, String(row[0])))?.push({
+    for (const name of chunk) into.set(keyOf(name), []);
+    const rows =
+      only === undefined
+        ? statements.affected.all(JSON.stringify(chunk), family)
+        : statements.affectedIn.all(JSON.stringify(chunk), family, only);
+    for (const row of rows as unknown as unknown[][]) {
+      into.get(keyOf(String(row[0])))?.push({
         vuln: Number(row[1]),
         ecosystem: String(row[2]),
         data: String(row[3]),

@@ -51,18 +51,27 @@ interface Hit {
  */
 export function matchInventory(db: DatabaseSync, input: MatchInput, options: MatchOptions = {}): Finding[] {
   const plans = planPackages(input, options);
+  // One lookup group per family and ecosystem filter (in practice: each language, and the OS's distro).
   const rows = new Map<string, AffectedRow[]>();
-  const namesByFamily = new Map<string, Set<string>>();
+  const groups = new Map<string, { family: string; ecosystems?: readonly string[]; names: Set<string> }>();
   for (const plan of plans) {
     for (const query of plan.queries) {
-      let names = namesByFamily.get(query.family);
-      if (names === undefined) namesByFamily.set(query.family, (names = new Set()));
-      names.add(query.name);
+      const group = groupKey(query);
+      let found = groups.get(group);
+      if (found === undefined) {
+        found = {
+          family: query.family,
+          ...(query.ecosystems === undefined ? {} : { ecosystems: query.ecosystems }),
+          names: new Set(),
+        };
+        groups.set(group, found);
+      }
+      found.names.add(query.name);
     }
   }
-  for (const [family, names] of namesByFamily) {
+  for (const [group, { family, ecosystems, names }] of groups) {
     options.signal?.throwIfAborted();
-    readAffectedRows(db, family, [...names], rows, rowKey);
+    readAffectedRows(db, family, ecosystems, [...names], rows, (name) => `${group}\u0000${name}`);
   }
   // Many packages share rows (one library at several paths, one source package for many binaries): parse each once.
   const entries = new Map<string, StoredAffected>();
@@ -72,7 +81,7 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
     options.signal?.throwIfAborted();
     const hits: Hit[] = [];
     for (const query of plan.queries) {
-      for (const row of rows.get(rowKey(query.family, query.name)) ?? []) {
+      for (const row of rows.get(`${groupKey(query)}\u0000${query.name}`) ?? []) {
         if (!query.accepts(row.ecosystem)) continue;
         let entry = entries.get(row.data);
         if (entry === undefined) {
@@ -164,8 +173,11 @@ function planPackages(input: MatchInput, options: MatchOptions): Plan[] {
   return plans;
 }
 
-function rowKey(family: string, name: string): string {
-  return `${family}\u0000${name}`;
+/** Queries of one family and one ecosystem filter share DB reads. */
+function groupKey(query: PackageQuery): string {
+  return query.ecosystems === undefined
+    ? query.family
+    : `${query.family}\u0000${query.ecosystems.join('\u0001')}`;
 }
 
 /** Groups records that share an id or alias (union-find over identifiers) and merges each group. */

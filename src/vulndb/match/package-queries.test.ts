@@ -146,6 +146,23 @@ describe('packageQueries: OSV ecosystem strings built from the OS', () => {
     },
   ])('$os.family $p.ecosystem $p.name', ({ os, p, candidates, expected }) => {
     expect(lookups(p, os, candidates)).toEqual(expected);
+    // A query that names its ecosystems exactly (the DB filters rows by them) accepts exactly those.
+    const queries = packageQueries(p, os);
+    for (const q of Array.isArray(queries) ? queries : []) {
+      if (q.ecosystems === undefined) continue;
+      const known = [...candidates, ...q.ecosystems, `${q.family}:other`];
+      expect(known.filter((c) => q.accepts(c))).toEqual(known.filter((c) => q.ecosystems?.includes(c)));
+    }
+  });
+
+  it.each([
+    [{ family: 'debian', version: '12' }, pkg('deb', 'bash'), ['Debian:12']],
+    [{ family: 'ubuntu', version: '22.04' }, pkg('deb', 'bash'), ['Ubuntu:22.04', 'Ubuntu:22.04:LTS']],
+    [{ family: 'rhel', version: '9' }, pkg('rpm', 'bash'), undefined],
+    [undefined, pkg('npm', 'left-pad'), undefined],
+  ])('on %j, %j names its ecosystems exactly as %j', (os, p, ecosystems) => {
+    const queries = packageQueries(p, os);
+    expect(Array.isArray(queries) ? queries.map((q) => q.ecosystems) : queries).toEqual([ecosystems]);
   });
 
   it.each([

@@ -8,6 +8,11 @@ export interface PackageQuery {
   readonly version: string;
   /** Whether an `affected[].package.ecosystem` string (e.g. `Debian:12`) applies to this image. */
   readonly accepts: (ecosystem: string) => boolean;
+  /**
+   * When `accepts` takes exactly these ecosystem strings and no others: the DB then skips rows of
+   * other releases (a Debian source package has rows for every release) before they are read.
+   */
+  readonly ecosystems?: readonly string[];
   /** A distro package: the distro's records decide, and its rating wins. */
   readonly distro: boolean;
 }
@@ -63,6 +68,7 @@ export function packageQueries(
         ? pkg.sourceVersion
         : pkg.version,
     accepts: distro.accepts,
+    ...(distro.ecosystems === undefined ? {} : { ecosystems: distro.ecosystems }),
     distro: true,
   };
   // Red Hat's records name binary or source rpms: look up both.
@@ -75,6 +81,7 @@ export function packageQueries(
 interface Distro {
   readonly family: string;
   readonly accepts: (ecosystem: string) => boolean;
+  readonly ecosystems?: readonly string[];
 }
 
 function distroOf(os: OsInfo): Distro | undefined {
@@ -116,7 +123,7 @@ function distroOf(os: OsInfo): Distro | undefined {
 }
 
 function exact(family: string, ecosystems: readonly string[]): Distro {
-  return { family, accepts: (ecosystem) => ecosystems.includes(ecosystem) };
+  return { family, accepts: (ecosystem) => ecosystems.includes(ecosystem), ecosystems };
 }
 
 /** `Red Hat:enterprise_linux:9::appstream`, `Red Hat:rhel_eus:9.2::baseos`: a RHEL stream of that major release. */

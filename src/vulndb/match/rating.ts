@@ -17,10 +17,18 @@ const RATINGS: Readonly<Record<string, Severity>> = {
   unimportant: 'LOW',
 };
 
+/** Databases use a handful of spellings: each is normalised once (bounded, for hostile data). */
+const ratingCache = new Map<string, Severity | null>();
+const MAX_CACHED_RATINGS = 1_024;
+
 export function severityOfRating(rating: string | undefined): Severity | undefined {
   if (rating === undefined) return undefined;
+  const cached = ratingCache.get(rating);
+  if (cached !== undefined) return cached ?? undefined;
   const key = rating.trim().toLowerCase().replace(/\*+$/, '');
-  return Object.hasOwn(RATINGS, key) ? RATINGS[key] : undefined;
+  const severity = Object.hasOwn(RATINGS, key) ? RATINGS[key] : undefined;
+  if (ratingCache.size < MAX_CACHED_RATINGS) ratingCache.set(rating, severity ?? null);
+  return severity;
 }
 
 /** Fix states meaning "no fix will ship" (Debian tracker `<no-dsa>`/`<ignored>`/`<end-of-life>`, Ubuntu `ignored`/`deferred`, Red Hat `Will not fix`). */
