@@ -9,9 +9,9 @@ import type { KyvernoPolicy, KyvernoRule } from '../load/types.ts';
 import { compileRuleSelector, type MatchRequest, type RuleSelector } from './match.ts';
 import { applyValues, buildRequestContext, plainDocument, setIn } from './context.ts';
 import { evaluateConditions } from './conditions.ts';
-import { matchPattern } from './pattern.ts';
+import { matchPattern, preparePattern } from './pattern.ts';
 import { queryJmesPath } from './jmespath.ts';
-import { substituteAll, substituteString } from './variables.ts';
+import { hasVariables, substituteAll, substituteString } from './variables.ts';
 import { extractImages } from './images.ts';
 import { evaluateKyvernoCelSync } from '../cel/kyverno-cel.ts';
 import { buildActivation, checkMatchConditions } from '../cel/validations.ts';
@@ -114,9 +114,22 @@ function compilePolicy(policy: KyvernoPolicy): CompiledPolicy {
   return compiled;
 }
 
-/** Compiles a policy's rule selection ahead of its first evaluation (load time). */
+/**
+ * Compiles a policy's rule selection and its variable-free patterns ahead of its first evaluation
+ * (load time). Only a cache is filled: anything that cannot be compiled now is left for evaluation,
+ * which reports it as before.
+ */
 export function prepareKyvernoPolicy(policy: KyvernoPolicy): void {
-  compilePolicy(policy);
+  try {
+    compilePolicy(policy);
+    for (const rule of policy.rules) {
+      const validate = asObject(rule.raw['validate']);
+      for (const pattern of [validate['pattern'], ...asArray(validate['anyPattern'])])
+        if (isObject(pattern) && !hasVariables(pattern)) preparePattern(pattern);
+    }
+  } catch {
+    // Left to evaluation.
+  }
 }
 
 const matchRequests = new WeakMap<EvaluationOptions, MatchRequest>();

@@ -29,6 +29,11 @@ type Matcher = (resource: unknown, path: string) => Outcome;
 const PASS: PatternResult = { status: 'pass' };
 const compiledRoots = new WeakMap<object, Matcher>();
 
+/** Compiles a pattern tree ahead of its first use (policy load). */
+export function preparePattern(pattern: JsonObject): void {
+  if (!compiledRoots.has(pattern)) compiledRoots.set(pattern, compileElement(pattern));
+}
+
 /** Matches `resource` against `pattern` with Kyverno's semantics. */
 export function matchPattern(resource: unknown, pattern: unknown): PatternResult {
   let matcher: Matcher;

@@ -6,6 +6,7 @@ import { BosunError } from '../../util/errors.ts';
 import { asArray, asObject, asString, isObject, type JsonObject } from '../common/json.ts';
 import type { FailureAction, RuleType } from '../types.ts';
 import { autogenControllers, autogenRules } from '../kyverno/autogen.ts';
+import { prepareKyvernoPolicy } from '../kyverno/engine.ts';
 import { parseYamlDocuments, type YamlLimits } from './yaml.ts';
 import type {
   AdmissionPolicy,
@@ -115,7 +116,7 @@ function loadKyverno(doc: JsonObject, issues: UnsupportedConstruct[]): KyvernoPo
   }
   const scored = asString(asObject(meta['annotations'])['policies.kyverno.io/scored']) !== 'false';
   const ns = asString(meta['namespace']);
-  return {
+  const policy: KyvernoPolicy = {
     kind: 'kyverno',
     apiKind,
     name,
@@ -125,6 +126,8 @@ function loadKyverno(doc: JsonObject, issues: UnsupportedConstruct[]): KyvernoPo
     scored,
     applyOne: spec['applyRules'] === 'One',
   };
+  prepareKyvernoPolicy(policy);
+  return policy;
 }
 
 /** Loads policy documents already parsed from YAML. */
