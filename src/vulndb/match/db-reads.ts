@@ -1,11 +1,26 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { parseStoredAffected, type StoredAffected } from '../db/stored-affected.ts';
 import type { OsvSeverity } from '../osv/osv-types.ts';
 
-/** One affected row; its `data` JSON stays text until the row's ecosystem applies. */
-export interface AffectedRow {
+/**
+ * One affected row; its `data` stays text until a package of the row's ecosystem needs it, and
+ * is parsed once however many packages share the name (one library at several paths).
+ */
+export class AffectedRow {
   readonly vuln: number;
   readonly ecosystem: string;
   readonly data: string;
+  #entry: StoredAffected | undefined;
+
+  constructor(vuln: number, ecosystem: string, data: string) {
+    this.vuln = vuln;
+    this.ecosystem = ecosystem;
+    this.data = data;
+  }
+
+  get entry(): StoredAffected {
+    return (this.#entry ??= parseStoredAffected(this.data));
+  }
 }
 
 /** The record columns a finding needs, read only for records that matched, JSON parsed once per record. */
@@ -82,11 +97,7 @@ export function readAffectedRows(
         ? statements.affected.all(JSON.stringify(chunk), family)
         : statements.affectedIn.all(JSON.stringify(chunk), family, only);
     for (const row of rows as unknown as unknown[][]) {
-      into.get(keyOf(String(row[0])))?.push({
-        vuln: Number(row[1]),
-        ecosystem: String(row[2]),
-        data: String(row[3]),
-      });
+      into.get(keyOf(String(row[0])))?.push(new AffectedRow(Number(row[1]), String(row[2]), String(row[3])));
     }
   }
 }

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { OsInfo, Package } from '../../inventory/index.ts';
 import { comparatorForEcosystem, type VersionComparator } from '../versions/index.ts';
-import { parseStoredAffected, type StoredAffected } from '../db/stored-affected.ts';
+import type { StoredAffected } from '../db/stored-affected.ts';
 import { readAffectedRows, readVulnRows, type AffectedRow } from './db-reads.ts';
 import { evaluateAffected, type AffectedVerdict } from './evaluate-affected.ts';
 import type { Finding, MatchIssue } from './finding.ts';
@@ -73,8 +73,6 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
     options.signal?.throwIfAborted();
     readAffectedRows(db, family, ecosystems, [...names], rows, (name) => `${group}\u0000${name}`);
   }
-  // Many packages share rows (one library at several paths, one source package for many binaries): parse each once.
-  const entries = new Map<string, StoredAffected>();
   const hitsOf: Hit[][] = [];
   const vulnIds = new Set<number>();
   for (const plan of plans) {
@@ -83,11 +81,7 @@ export function matchInventory(db: DatabaseSync, input: MatchInput, options: Mat
     for (const query of plan.queries) {
       for (const row of rows.get(`${groupKey(query)}\u0000${query.name}`) ?? []) {
         if (!query.accepts(row.ecosystem)) continue;
-        let entry = entries.get(row.data);
-        if (entry === undefined) {
-          entry = parseStoredAffected(row.data);
-          entries.set(row.data, entry);
-        }
+        const entry = row.entry;
         const verdict = evaluateAffected(entry, query.version, plan.comparator);
         if (verdict === undefined) continue;
         hits.push({ vuln: row.vuln, entry, verdict });

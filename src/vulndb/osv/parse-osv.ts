@@ -95,20 +95,18 @@ function recordFrom(value: unknown, name: string, limits: OsvParseLimits): OsvRe
   const rating = isObject(value['database_specific'])
     ? shortString(value['database_specific']['severity'])
     : undefined;
-  return {
-    id,
-    modified,
-    ...optional('published', optionalString(value, 'published', name)),
-    ...optional('withdrawn', optionalString(value, 'withdrawn', name)),
-    aliases,
-    related,
-    ...optional('summary', summary === undefined ? undefined : cap(summary.trim(), MAX_TITLE)),
-    ...optional('detailsTitle', detailsTitle),
-    severity: severityList(value['severity'], name),
-    affected,
-    references: referenceList(value['references'], name),
-    ...optional('rating', rating),
-  };
+  const published = optionalString(value, 'published', name);
+  const withdrawn = optionalString(value, 'withdrawn', name);
+  const severity = severityList(value['severity'], name);
+  const references = referenceList(value['references'], name);
+  // Optional fields are set only when present (plain assignments: one record per file of a dump).
+  const record: Mutable<OsvRecord> = { id, modified, aliases, related, severity, affected, references };
+  if (published !== undefined) record.published = published;
+  if (withdrawn !== undefined) record.withdrawn = withdrawn;
+  if (summary !== undefined) record.summary = cap(summary.trim(), MAX_TITLE);
+  if (detailsTitle !== undefined) record.detailsTitle = detailsTitle;
+  if (rating !== undefined) record.rating = rating;
+  return record;
 }
 
 function affectedFrom(item: unknown, name: string, limits: OsvParseLimits): OsvAffected | undefined {
@@ -126,15 +124,16 @@ function affectedFrom(item: unknown, name: string, limits: OsvParseLimits): OsvA
     if (parsed !== undefined) ranges.push(parsed);
   }
   const versions = stringList(item['versions'], name, 'versions', limits.maxVersions, MAX_VERSION_LENGTH);
-  return {
+  const entry: Mutable<OsvAffected> = {
     ecosystem,
     name: pkgName,
-    ...optional('purl', purl === undefined ? undefined : cap(purl, MAX_NAME)),
     ranges,
     versions,
     severity: severityList(item['severity'], name),
     hints: hintsFrom(item),
   };
+  if (purl !== undefined) entry.purl = cap(purl, MAX_NAME);
+  return entry;
 }
 
 function rangeFrom(range: unknown, name: string, limits: OsvParseLimits): OsvRange | undefined {
@@ -173,7 +172,10 @@ function hintsFrom(item: Json): OsvAffectedHints {
     fixStatus ??=
       shortString(extra['fix_status']) ?? shortString(extra['status']) ?? shortString(extra['state']);
   }
-  return { ...optional('rating', rating), ...optional('fixStatus', fixStatus) };
+  const hints: Mutable<OsvAffectedHints> = {};
+  if (rating !== undefined) hints.rating = rating;
+  if (fixStatus !== undefined) hints.fixStatus = fixStatus;
+  return hints;
 }
 
 function severityList(value: unknown, name: string): OsvSeverity[] {
@@ -248,9 +250,8 @@ function cap(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
+/** A value under construction; the parser returns it as its readonly type. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
