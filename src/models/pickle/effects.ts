@@ -101,7 +101,16 @@ export function call(w: PickleWalker, op: string, callee: Sym, args: readonly Sy
   const at = w.opStart;
   w.use(callee);
   for (let i = 0; i < args.length; i++) w.use(args[i] as Sym);
-  const record: CallRecord = { offset: at, op, callee, args, used: false };
+  // Every field present from the start: one hidden class for all records (BUILD sets `state`).
+  const record: CallRecord = {
+    offset: at,
+    op,
+    callee,
+    args,
+    used: false,
+    state: undefined,
+    value: undefined,
+  };
   w.callCount++;
   const root = rootGlobal(callee);
   if (root) {
