@@ -4,15 +4,11 @@
 // (tags move), negative answers and errors for `negativeTtlMs` (a new signature or a recovered
 // registry is seen soon). Concurrent identical questions share one flight, at most `concurrency`
 // flights reach the inner facts at once, and each flight is bounded by `lookupTimeoutMs`.
-import {
-  formatReference,
-  parseReference,
-  repositoryName,
-  Semaphore,
-  type ImageReference,
-} from '../image/index.ts';
+import { Semaphore } from '../image/index.ts';
 import { BosunError, isBosunError } from '../util/errors.ts';
+import { untilAborted } from './common/abort.ts';
 import type { JsonObject } from './common/json.ts';
+import { referenceKey, subjectKey } from './image-facts-keys.ts';
 import type {
   AttestationCheck,
   AttestationQuery,
@@ -53,37 +49,6 @@ export interface ImageFactsCacheStats {
 interface Entry {
   readonly value: Promise<unknown>;
   readonly expires: number;
-}
-
-type Parsed = { readonly ok: true; readonly ref: ImageReference } | { readonly ok: false };
-
-function parsed(reference: string): Parsed {
-  try {
-    return { ok: true, ref: parseReference(reference) };
-  } catch {
-    // The inner facts raise the typed error; the raw string is a good enough key for it.
-    return { ok: false };
-  }
-}
-
-/** What a signature question is about: `registry/repository@digest`, so tag and digest forms share. */
-function subjectOf(reference: string, digest: string): { readonly key: string; readonly pinned: boolean } {
-  const p = parsed(reference);
-  if (!p.ok) return { key: `${reference}\0${digest}`, pinned: false };
-  const d = p.ref.digest ?? digest;
-  return d === ''
-    ? { key: formatReference(p.ref), pinned: false }
-    : { key: `${repositoryName(p.ref)}@${d}`, pinned: true };
-}
-
-/** Settles like `p`, or rejects with `reason()` once `signal` aborts, whichever comes first. */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal, reason: () => unknown): Promise<T> {
-  if (signal.aborted) return Promise.reject(reason());
-  return new Promise<T>((resolve, reject) => {
-    const abort = (): void => reject(reason());
-    signal.addEventListener('abort', abort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
-  });
 }
 
 /** `p` for a caller that stops waiting when its own `signal` aborts. */
@@ -149,17 +114,10 @@ export class CachedImageFacts implements ImageFacts {
   }
 
   resolveDigest(reference: string, signal?: AbortSignal): Promise<string> {
-    const p = parsed(reference);
-    if (p.ok && p.ref.digest !== undefined) return Promise.resolve(p.ref.digest);
-    const key = p.ok ? formatReference(p.ref) : reference;
-    return this.#lookup(
-      `d\0${key}`,
-      reference,
-      this.#tagTtl,
-      () => true,
-      signal,
-      (s) => this.#inner.resolveDigest(reference, s),
-    );
+    const { key, digest } = referenceKey(reference);
+    if (digest !== undefined) return Promise.resolve(digest);
+    const run = (s: AbortSignal): Promise<string> => this.#inner.resolveDigest(reference, s);
+    return this.#lookup(`d\0${key}`, reference, this.#tagTtl, () => true, signal, run);
   }
 
   verifySignature(q: SignatureQuery, signal?: AbortSignal): Promise<SignatureCheck> {
@@ -171,16 +129,10 @@ export class CachedImageFacts implements ImageFacts {
   }
 
   registryMetadata(reference: string, signal?: AbortSignal): Promise<JsonObject> {
-    const p = parsed(reference);
-    const ttl = p.ok && p.ref.digest !== undefined ? this.#ttl : this.#tagTtl;
-    return this.#lookup(
-      `m\0${p.ok ? formatReference(p.ref) : reference}`,
-      reference,
-      ttl,
-      () => true,
-      signal,
-      (s) => this.#inner.registryMetadata(reference, s),
-    );
+    const { key, digest } = referenceKey(reference);
+    const ttl = digest === undefined ? this.#tagTtl : this.#ttl;
+    const run = (s: AbortSignal): Promise<JsonObject> => this.#inner.registryMetadata(reference, s);
+    return this.#lookup(`m\0${key}`, reference, ttl, () => true, signal, run);
   }
 
   /** A signature or attestation check, keyed by what it is about and every other query field. */
@@ -191,7 +143,7 @@ export class CachedImageFacts implements ImageFacts {
     run: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     const { reference: _reference, digest: _digest, ...rest } = q;
-    const subject = subjectOf(q.reference, q.digest);
+    const subject = subjectKey(q.reference, q.digest);
     const ttl = subject.pinned ? this.#ttl : this.#tagTtl;
     const key = `${kind}\0${subject.key}\0${JSON.stringify(rest)}`;
     return this.#lookup(key, q.reference, ttl, (v) => v.verified, signal, run);
