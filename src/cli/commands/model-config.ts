@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import {
   PRESETS,
   type AllowPreset,
@@ -74,7 +74,11 @@ function stringList(value: unknown, file: string, where: string): string[] {
 export function parseModelConfig(text: string, file: string): ModelConfig {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { maxAliasCount: 16 });
+    // Silent: problems (unknown tags included) become one usage error, never process warnings.
+    const parsed = parseDocument(text, { logLevel: 'silent' });
+    const problem = parsed.errors[0] ?? parsed.warnings[0];
+    if (problem !== undefined) throw problem;
+    doc = parsed.toJS({ maxAliasCount: 16 });
   } catch (error) {
     throw new BosunError('CLI_USAGE', `${file}: not valid YAML`, { cause: error, details: { input: file } });
   }

@@ -8,7 +8,9 @@ import type { Log } from 'sarif';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLayer } from '../../../test/builders/layer.ts';
 import { buildModelCorpus } from '../../../test/builders/models/corpus.ts';
-import { OciBlobs, writeFiles } from '../../../test/builders/oci-image.ts';
+import fc from 'fast-check';
+import { OciBlobs, dockerArchiveFiles, tarOfFiles, writeFiles } from '../../../test/builders/oci-image.ts';
+import { mutatedText, valueOrBosunError } from '../../../test/support/parser-property.ts';
 import { parse as parseYaml } from 'yaml';
 import { validateKubernetesObject } from '../../../test/support/kubernetes-schemas.ts';
 import { validateSarif } from '../../../test/support/sarif-multitool.ts';
@@ -51,6 +53,7 @@ beforeAll(async () => {
   const image = blobs.image([layer]);
   layout = join(work, 'layout');
   await writeFiles(layout, blobs.layoutFiles([{ descriptor: image.manifest, refName: 'v1' }]));
+  await writeFile(join(work, 'app.tar'), tarOfFiles(dockerArchiveFiles([{ repoTags: ['app:1'], image }])));
 });
 
 afterAll(() => rm(work, { recursive: true, force: true }));
@@ -145,6 +148,7 @@ describe('bosun model scan', () => {
       1,
     ],
     ['an image layout', ['layout', '--exit-code', '1'], 1],
+    ['a docker-archive tar', ['app.tar', '--exit-code', '1'], 1],
     ['an unknown preset', ['ok.pkl', '--allow', 'python,nope'], 2],
     ['a bad --exit-code', ['ok.pkl', '--exit-code', 'one'], 2],
     ['an unknown format', ['ok.pkl', '--format', 'xml'], 2],
@@ -234,6 +238,17 @@ describe('bosun model scan', () => {
   ])('rejects a config with %s', (_name, text) => {
     expect(() => parseModelConfig(text, 'bosun-models.yaml')).toThrow(
       expect.objectContaining({ code: 'CLI_USAGE' }),
+    );
+  });
+
+  it('parses any config text into a config or a CLI_USAGE error', () => {
+    const seed =
+      'allow:\n  presets: [python, torch]\n  globals: ["a.b", "c.*"]\nexitCode: 1\nlimits:\n  maxDepth: 4\n';
+    fc.assert(
+      fc.property(mutatedText(seed), (text) => {
+        const config = valueOrBosunError(() => parseModelConfig(text, 'bosun-models.yaml'), ['CLI_USAGE']);
+        expect(config === undefined || Array.isArray(config.globals)).toBe(true);
+      }),
     );
   });
 });
