@@ -18,7 +18,22 @@ export interface KyvernoImageInfo {
 
 const DEFAULT_REGISTRY = 'docker.io';
 
+const MAX_CACHED = 4096;
+// The same images come back request after request: parsed once each (without a JSON pointer).
+const parsedImages = new Map<string, KyvernoImageInfo | null>();
+
 export function parseKyvernoImage(image: string, jsonPointer = ''): KyvernoImageInfo | undefined {
+  if (jsonPointer !== '') return parseImage(image, jsonPointer);
+  let info = parsedImages.get(image);
+  if (info === undefined) {
+    info = parseImage(image, '') ?? null;
+    if (parsedImages.size >= MAX_CACHED) parsedImages.clear();
+    parsedImages.set(image, info);
+  }
+  return info ?? undefined;
+}
+
+function parseImage(image: string, jsonPointer: string): KyvernoImageInfo | undefined {
   if (image === '' || /\s/u.test(image)) return undefined;
   let rest = image;
   let digest = '';
@@ -87,13 +102,14 @@ export function extractImages(resource: JsonObject): JsonObject {
       const list = asArray(spec[field]);
       if (list.length === 0) continue;
       const group: JsonObject = {};
-      list.forEach((c, i) => {
+      for (const c of list) {
         const co = asObject(c);
         const image = co['image'];
         const name = co['name'];
-        if (typeof image !== 'string' || typeof name !== 'string') return;
-        const info = parseKyvernoImage(image, `/${[...path, field, String(i), 'image'].join('/')}`);
-        if (info === undefined) return;
+        if (typeof image !== 'string' || typeof name !== 'string') continue;
+        // The variable does not carry the JSON pointer: none is built.
+        const info = parseKyvernoImage(image);
+        if (info === undefined) continue;
         group[name] = {
           registry: info.registry,
           path: info.path,
@@ -103,7 +119,7 @@ export function extractImages(resource: JsonObject): JsonObject {
           reference: info.reference,
           referenceWithTag: info.referenceWithTag,
         };
-      });
+      }
       if (Object.keys(group).length > 0) out[field] = group;
     }
   }

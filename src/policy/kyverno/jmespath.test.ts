@@ -45,6 +45,7 @@ const tree: fc.Arbitrary<JsonValue> = fc.letrec<{ node: JsonValue }>((tie) => ({
 })).node;
 const step = fc.oneof(
   key.map((k) => (k.includes('.') ? `."${k}"` : `.${k}`)),
+  fc.constantFrom('.constructor', '.__proto__', '.toString'),
   fc.integer({ min: 0, max: 3 }).map((i) => `[${i}]`),
 );
 const path = fc

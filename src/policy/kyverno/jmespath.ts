@@ -76,8 +76,15 @@ function readPresentPath(data: unknown, steps: readonly (string | number)[]): un
   for (const step of steps) {
     if (typeof step === 'number') {
       if (!Array.isArray(cur) || step >= cur.length) return undefined;
-    } else if (!isObject(cur) || !Object.hasOwn(cur, step)) return undefined;
-    cur = (cur as Record<string | number, unknown>)[step];
+      cur = cur[step];
+      continue;
+    }
+    if (!isObject(cur)) return undefined;
+    const next: unknown = cur[step];
+    // What a JSON object inherits is a function or, for `__proto__`, Object.prototype: such a
+    // value (or a missing key) goes to the interpreter, every other value is an own property.
+    if (next === undefined || typeof next === 'function' || next === Object.prototype) return undefined;
+    cur = next;
   }
   return cur;
 }
