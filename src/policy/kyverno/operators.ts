@@ -29,8 +29,10 @@ export const CONDITION_OPERATORS = [
 ] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
+const OPERATORS: ReadonlySet<string> = new Set(CONDITION_OPERATORS);
+
 export function isConditionOperator(op: string): op is ConditionOperator {
-  return (CONDITION_OPERATORS as readonly string[]).includes(op);
+  return OPERATORS.has(op);
 }
 
 export function evaluateOperator(op: ConditionOperator, key: unknown, value: unknown): boolean {
@@ -160,9 +162,19 @@ function compareSemver(a: Semver, b: Semver): number {
   return a[3] < b[3] ? -1 : 1;
 }
 
+const renderedLists = new WeakMap<unknown[], readonly string[]>();
+
 /** The value side of In-style operators as a list of strings (JSON array text is accepted). */
-function valueList(value: unknown): string[] | undefined {
-  if (Array.isArray(value)) return value.map(goSprint);
+function valueList(value: unknown): readonly string[] | undefined {
+  if (Array.isArray(value)) {
+    // Policy value lists are immutable: rendered once each.
+    let list = renderedLists.get(value);
+    if (list === undefined) {
+      list = value.map(goSprint);
+      renderedLists.set(value, list);
+    }
+    return list;
+  }
   if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
   if (typeof value === 'string') {
     const t = value.trim();
