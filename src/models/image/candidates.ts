@@ -1,6 +1,7 @@
 // Which files of an image are worth spooling for a model scan: picked from their first bytes
 // (any name), or from a model file extension. Deliberately wider than "is a model": the scanner
 // decides; this only keeps the ordinary files of an OS image (ELF, text, scripts) out of it.
+import zlib from 'node:zlib';
 import { analyzePickle } from '../pickle/analyze.ts';
 import { importable } from '../pickle/stream.ts';
 import type { ModelFormat } from '../types.ts';
@@ -77,12 +78,41 @@ export function magicFormat(head: Uint8Array, size: number): ModelFormat | undef
   return undefined;
 }
 
-/** Protocol 0/1 pickles have no magic: ask the walker whether the bytes read as a pickle. */
+/**
+ * Protocol 0/1 pickles have no magic: ask the walker whether the bytes read as one. Text can
+ * start like a GLOBAL (`composer\n\n…` imports `omposer`), so an import alone is not enough:
+ * the bytes must be a whole pickle that imports, call what they import, or still be valid where
+ * the head ends.
+ */
 function pickleProbe(head: Uint8Array, size: number): boolean {
   const a = analyzePickle(head);
-  if (importable(a)) return true;
-  if (a.opCount < 2) return false;
-  return a.error === undefined || (a.error.truncated && size > head.length);
+  // A whole pickle that imports nothing cannot run code (`GIT v1.5.2.1…` reads as BINFLOAT,
+  // DUP, STOP): only one that imports is worth a scan.
+  if (a.error === undefined) return a.globals.length > 0;
+  if (a.error.truncated && size > head.length) return importable(a) || a.opCount >= 8;
+  return importable(a) && a.callCount > 0;
+}
+
+/** Largest output inflated from a compressed head to look inside it. */
+const INFLATE_BYTES = 1024 * 1024;
+
+/**
+ * gzip/zlib: the file is a candidate when what its first bytes inflate to is one (or cannot be
+ * told): compressed man pages and changelogs stay out of the spool.
+ */
+function inflatedCandidate(head: Uint8Array, format: 'gzip' | 'zlib', path: string, whole: boolean): boolean {
+  let inner: Buffer;
+  try {
+    const options = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: INFLATE_BYTES };
+    inner = format === 'gzip' ? zlib.gunzipSync(head, options) : zlib.inflateSync(head, options);
+  } catch {
+    return true; // corrupt, or more than INFLATE_BYTES from the head: let the scanner decide
+  }
+  const innerPath = format === 'gzip' ? path.replace(/\.gz$/i, '') : path;
+  const innerHead = inner.subarray(0, SNIFF_BYTES);
+  // Unless the head was the whole file, the content may continue past what was inflated.
+  const innerSize = whole ? inner.length : Number.MAX_SAFE_INTEGER;
+  return sniffCandidate(innerHead, innerPath, innerSize, 1) !== undefined;
 }
 
 function extensionOf(path: string): string {
@@ -95,9 +125,18 @@ function extensionOf(path: string): string {
  * Decides from a file's first bytes (`head`, up to SNIFF_BYTES) and its path whether it goes to
  * the model scanner. Names only widen the choice: a pickle called `config.json` is still found.
  */
-export function sniffCandidate(head: Uint8Array, path: string, size: number): Candidate | undefined {
+export function sniffCandidate(
+  head: Uint8Array,
+  path: string,
+  size: number,
+  depth = 0,
+): Candidate | undefined {
   if (size === 0) return undefined;
   const magic = magicFormat(head, size);
+  if ((magic === 'gzip' || magic === 'zlib') && depth === 0) {
+    const whole = head.length >= size;
+    return inflatedCandidate(head, magic, path, whole) ? { format: magic, reason: 'magic' } : undefined;
+  }
   if (magic !== undefined) return { format: magic, reason: 'magic' };
   if (pickleProbe(head, size)) return { format: 'pickle', reason: 'pickle-probe' };
   const byExtension = MODEL_EXTENSIONS[extensionOf(path)];

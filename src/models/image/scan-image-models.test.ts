@@ -57,6 +57,7 @@ describe('scanImageModels', () => {
       { name: 'models/old/evil.pt', body: await corpusFile('malicious/torch_zip_evil.pt') },
       { name: 'models/replaced.pt', body: await corpusFile('malicious/torch_zip_evil.pt') },
       { name: 'usr/share/doc/tool/changelog.gz', body: gzipSync('tool (1.0) unstable; urgency=low\n') },
+      { name: 'var/cache/app/state', body: gzipSync(evilP2) },
       { name: 'etc/os-release', body: 'ID=debian\n' },
     ]);
     const update = buildLayer([
@@ -94,11 +95,11 @@ describe('scanImageModels', () => {
       { path: 'models/model.safetensors', layer: base.digest, verdict: 'pass', kinds: [], skipped: false },
       { path: 'models/replaced.pt', layer: update.digest, verdict: 'pass', kinds: [], skipped: false },
       {
-        path: 'usr/share/doc/tool/changelog.gz',
+        path: 'var/cache/app/state',
         layer: base.digest,
-        verdict: 'pass',
-        kinds: [],
-        skipped: true,
+        verdict: 'fail',
+        kinds: ['dangerous-callable'],
+        skipped: false,
       },
     ]);
     const evil = scan.files.find((f) => f.path === 'app/config.json');
@@ -108,7 +109,8 @@ describe('scanImageModels', () => {
       '__builtin__.eval',
     );
     expect(scan.files.find((f) => f.path === 'app/notes')?.candidate.reason).toEqual('pickle-probe');
-    // Seven in the base layer, one in the update; deleted and replaced ones are not reported.
+    // Seven in the base layer (not the gzip'd changelog), one in the update; deleted and
+    // replaced ones are not reported.
     expect(scan.candidates).toEqual(8);
     // The spool is private and gone afterwards.
     expect(await readdir(spoolParent)).toEqual([]);
@@ -142,7 +144,9 @@ describe('sniffCandidate', () => {
     ['pickle proto 4', Uint8Array.of(0x80, 4, 0x4e, 0x2e), 'x.json', 'magic'],
     ['protocol-0 pickle', text('cos\nsystem\n(S"id"\ntR.'), 'README', 'pickle-probe'],
     ['model extension', text('not a model'), 'w/weights.bin', 'extension'],
-    ['gzip', Uint8Array.of(0x1f, 0x8b, 8, 0), 'x.txt.gz', 'magic'],
+    ['gzip of a pickle', gzipSync(Uint8Array.of(0x80, 4, 0x4e, 0x2e)), 'x.txt.gz', 'magic'],
+    ['gzip of anything named as a model', gzipSync('text'), 'w.pkl.gz', 'magic'],
+    ['corrupt gzip', Uint8Array.of(0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 'x.gz', 'magic'],
   ])('picks %s', (_name, head, path, reason) => {
     expect(sniffCandidate(head, path, head.length)?.reason).toEqual(reason);
   });
@@ -152,6 +156,8 @@ describe('sniffCandidate', () => {
     ['shell script', text('#!/bin/sh\necho hi\n')],
     ['JSON', text('{"a": 1}\n')],
     ['text', text('Copyright (c) 2020\n')],
+    ['text that starts like an import', text('composer\n\nThis package is MIT licensed.\n')],
+    ['a gzip man page', gzipSync('.TH LS 1\n.SH NAME\nls \\- list directory contents\n')],
     ['empty', new Uint8Array()],
   ])('leaves %s alone', (_name, head) => {
     expect(sniffCandidate(head, 'etc/file', head.length)).toEqual(undefined);
