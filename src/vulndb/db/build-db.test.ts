@@ -51,7 +51,7 @@ describe('buildVulnDb and dbStatus', () => {
     const status = await dbStatus(path);
     expect({ ...status, sizeBytes: status.sizeBytes > 0 }).toEqual({
       path,
-      schemaVersion: 2,
+      schemaVersion: 3,
       builtAt: NOW.toISOString(),
       records: 46,
       withdrawn: 0,

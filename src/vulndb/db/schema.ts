@@ -4,8 +4,9 @@ import { BosunError } from '../../util/errors.ts';
 /**
  * Bumped whenever the tables change; a DB with another version is rebuilt, never read.
  * 2: compact `affected.data` (db/stored-affected.ts), `refs` as a list of URLs, no `aliases` table.
+ * 3: `vulns.source` is an id into `record_sources` (a dump's path was repeated on every record).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const TABLES = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -16,10 +17,11 @@ CREATE TABLE sources (
   last_modified TEXT NOT NULL,
   records INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE record_sources (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE vulns (
   id INTEGER PRIMARY KEY,
   vuln_id TEXT NOT NULL UNIQUE,
-  source TEXT NOT NULL,
+  source INTEGER NOT NULL,
   modified TEXT NOT NULL,
   published TEXT,
   withdrawn TEXT,
@@ -69,6 +71,12 @@ export function clusterAffected(db: DatabaseSync): void {
 
 export function createIndexes(db: DatabaseSync): void {
   db.exec(INDEXES);
+}
+
+/** The id that `vulns.source` stores for a source name (an OSV ecosystem, or a dump's path or label), made on first use. */
+export function recordSourceId(db: DatabaseSync, name: string): number {
+  db.prepare('INSERT INTO record_sources(name) VALUES (?) ON CONFLICT(name) DO NOTHING').run(name);
+  return Number(db.prepare('SELECT id FROM record_sources WHERE name = ?').get(name)?.['id']);
 }
 
 export function setMeta(db: DatabaseSync, key: string, value: string): void {

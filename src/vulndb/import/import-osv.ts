@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { BosunError, isBosunError } from '../../util/errors.ts';
 import { comparatorForEcosystem, ecosystemFamily } from '../versions/index.ts';
 import { normalizePackageName } from '../db/package-name.ts';
+import { recordSourceId } from '../db/schema.ts';
 import { serializeStoredAffected, storedAffected } from '../db/stored-affected.ts';
 import { DEFAULT_OSV_LIMITS, parseOsvRecord, type OsvParseLimits } from '../osv/parse-osv.ts';
 import type { OsvRecord } from '../osv/osv-types.ts';
@@ -64,7 +65,7 @@ export async function importOsv(
   const sourceName = options.sourceName ?? label;
   const recordLimits = options.limits?.record ?? DEFAULT_OSV_LIMITS;
   const batchSize = options.batchSize ?? 5_000;
-  const writer = new RecordWriter(db);
+  const writer = new RecordWriter(db, recordSourceId(db, sourceName));
   const issues: ImportIssue[] = [];
   let imported = 0;
   let withdrawn = 0;
@@ -86,7 +87,7 @@ export async function importOsv(
           issues.push({ file: item.name, code: error.code, message: error.message });
         continue;
       }
-      writer.write(record, sourceName);
+      writer.write(record);
       imported++;
       if (record.withdrawn !== undefined) withdrawn++;
       if (record.modified > lastModified) lastModified = record.modified;
@@ -120,7 +121,10 @@ class RecordWriter {
   private readonly removeAffected: StatementSync;
   private readonly insertAffected: StatementSync;
 
-  constructor(db: DatabaseSync) {
+  private readonly source: number;
+
+  constructor(db: DatabaseSync, source: number) {
+    this.source = source;
     this.find = db.prepare('SELECT id FROM vulns WHERE vuln_id = ?');
     this.insertVuln = db.prepare(
       'INSERT INTO vulns(vuln_id, source, modified, published, withdrawn, title, rating, severity, refs, aliases) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(vuln_id) DO NOTHING',
@@ -132,11 +136,11 @@ class RecordWriter {
     );
   }
 
-  write(record: OsvRecord, source: string): void {
+  write(record: OsvRecord): void {
     const aliases = [...new Set(record.aliases)].filter((alias) => alias !== record.id).sort();
     const values = [
       record.id,
-      source,
+      this.source,
       record.modified,
       record.published ?? null,
       record.withdrawn ?? null,

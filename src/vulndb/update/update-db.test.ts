@@ -177,6 +177,22 @@ describe('updateVulnDb from an OSV-style HTTP mirror', () => {
     expect(result.status.records).toBe(2);
   });
 
+  it('a full refresh drops the records of that ecosystem that are gone upstream', async () => {
+    const path = join(dir, 'full-refresh.db');
+    publish('npm', [
+      npmRecord('GHSA-aaaa', '2024-01-01T00:00:00Z', 'left-pad', '1.1.0'),
+      npmRecord('GHSA-bbbb', '2024-01-02T00:00:00Z', 'right-pad', '1.0.0'),
+    ]);
+    await updateVulnDb({ dbPath: path, source: base, ecosystems: ['npm'] });
+    publish('npm', [npmRecord('GHSA-bbbb', '2024-02-02T00:00:00Z', 'right-pad', '1.0.1')]);
+    const result = await updateVulnDb({ dbPath: path, source: base, maxIncrementalRecords: 0 });
+    expect(result.updates[0]).toEqual(expect.objectContaining({ mode: 'full', records: 1, removed: 2 }));
+    expect(result.status.records).toBe(1);
+    expect(findingIds(path, [npm('left-pad', '1.0.0'), npm('right-pad', '1.0.0')])).toEqual([
+      'right-pad:GHSA-bbbb:1.0.1',
+    ]);
+  });
+
   it('a server error fails with VULNDB_FETCH and leaves the old DB as it was', async () => {
     const path = join(dir, 'failing.db');
     publish('npm', [npmRecord('GHSA-aaaa', '2024-01-01T00:00:00Z', 'left-pad', '1.1.0')]);

@@ -222,7 +222,11 @@ async function updateIncrementally(
   let removed = 0;
   for (const id of removedIds) removed += removeRecord(db, id);
   const records = Number(
-    db.prepare('SELECT COUNT(*) AS n FROM vulns WHERE source = ?').get(ecosystem)?.['n'] ?? 0,
+    db
+      .prepare(
+        'SELECT COUNT(*) AS n FROM vulns WHERE source = (SELECT id FROM record_sources WHERE name = ?)',
+      )
+      .get(ecosystem)?.['n'] ?? 0,
   );
   recordSource(
     db,
@@ -280,8 +284,12 @@ function knownSources(db: DatabaseSync): Map<string, string> {
 function removeSource(db: DatabaseSync, source: string): number {
   db.exec('BEGIN');
   try {
-    db.prepare('DELETE FROM affected WHERE vuln IN (SELECT id FROM vulns WHERE source = ?)').run(source);
-    const { changes } = db.prepare('DELETE FROM vulns WHERE source = ?').run(source);
+    db.prepare(
+      'DELETE FROM affected WHERE vuln IN (SELECT id FROM vulns WHERE source = (SELECT id FROM record_sources WHERE name = ?))',
+    ).run(source);
+    const { changes } = db
+      .prepare('DELETE FROM vulns WHERE source = (SELECT id FROM record_sources WHERE name = ?)')
+      .run(source);
     db.exec('COMMIT');
     return Number(changes);
   } catch (error) {
