@@ -51,13 +51,14 @@ function statementsFor(db: DatabaseSync): Statements {
   let found = prepared.get(db);
   if (found === undefined) {
     // json_each drives the loop and each name is one search of the (family, name) index; rows of
-    // one name come in rowid order, the order the import wrote them.
+    // one name come together, in rowid order (the order the import wrote them). A row names its
+    // package by its index in the bound list (j.key): no name string per row.
     const affected = db.prepare(
-      `SELECT a.name, a.vuln, a.ecosystem, a.data FROM json_each(?) AS j
+      `SELECT j.key, a.vuln, a.ecosystem, a.data FROM json_each(?) AS j
        CROSS JOIN affected AS a ON a.family = ? AND a.name = j.value`,
     );
     const affectedIn = db.prepare(
-      `SELECT a.name, a.vuln, a.ecosystem, a.data FROM json_each(?) AS j
+      `SELECT j.key, a.vuln, a.ecosystem, a.data FROM json_each(?) AS j
        CROSS JOIN affected AS a ON a.family = ? AND a.name = j.value
        WHERE a.ecosystem IN (SELECT value FROM json_each(?))`,
     );
@@ -91,13 +92,17 @@ export function readAffectedRows(
   const only = ecosystems === undefined ? undefined : JSON.stringify(ecosystems);
   for (let start = 0; start < names.length; start += BATCH) {
     const chunk = names.slice(start, start + BATCH);
-    for (const name of chunk) into.set(keyOf(name), []);
+    const lists = chunk.map((name) => {
+      const list: AffectedRow[] = [];
+      into.set(keyOf(name), list);
+      return list;
+    });
     const rows =
       only === undefined
         ? statements.affected.all(JSON.stringify(chunk), family)
         : statements.affectedIn.all(JSON.stringify(chunk), family, only);
     for (const row of rows as unknown as unknown[][]) {
-      into.get(keyOf(String(row[0])))?.push(new AffectedRow(Number(row[1]), String(row[2]), String(row[3])));
+      lists[Number(row[0])]?.push(new AffectedRow(Number(row[1]), String(row[2]), String(row[3])));
     }
   }
 }
