@@ -6,7 +6,7 @@ import { BosunError } from '../../util/errors.ts';
 import { asArray, asObject, asString, isObject, type JsonObject } from '../common/json.ts';
 import type { FailureAction, RuleType } from '../types.ts';
 import { autogenControllers, autogenRules } from '../kyverno/autogen.ts';
-import { prepareKyvernoPolicy } from '../kyverno/engine.ts';
+import { prepareKyvernoPolicy } from '../kyverno/policy-plan.ts';
 import { parseYamlDocuments, type YamlLimits } from './yaml.ts';
 import type {
   AdmissionPolicy,
