@@ -233,7 +233,19 @@ describe('bosun image', () => {
   });
 
   it('gates on --severity CRITICAL --exit-code 1, and passes once an ignore file suppresses them', async () => {
-    const gated = await scan('--severity', 'CRITICAL', '--exit-code', '1', '--format', 'json');
+    // The image also carries a malicious pickle, which the default model scanner gates on too.
+    const withModels = await scan('--severity', 'CRITICAL', '--exit-code', '1', '--format', 'json');
+    expect(withModels.code).toBe(1);
+    const gated = await scan(
+      '--scanners',
+      'vuln',
+      '--severity',
+      'CRITICAL',
+      '--exit-code',
+      '1',
+      '--format',
+      'json',
+    );
     expect(gated.code).toBe(1);
     const critical = findings(JSON.parse(gated.out) as JsonReport).map((v) => v.id);
     expect(critical).toContain('CVE-2021-44906');
@@ -243,6 +255,8 @@ describe('bosun image', () => {
       `${[...new Set(critical)].map((id) => `${id} # accepted for the test`).join('\n')}\n`,
     );
     const passed = await scan(
+      '--scanners',
+      'vuln',
       '--severity',
       'CRITICAL',
       '--exit-code',

@@ -14,6 +14,7 @@ export function registerSbomScan(program: Command, io: CliIo, outcome: CommandOu
       .description("match a CycloneDX or SPDX JSON SBOM's packages (by purl) against the vulnerability DB")
       .argument('<sbom>', 'CycloneDX or SPDX JSON file'),
     FORMATS,
+    'vuln',
   )
     .addHelpText(
       'after',

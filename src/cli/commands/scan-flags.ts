@@ -80,7 +80,15 @@ export function addDbOptions(command: Command): Command {
     .option('-q, --quiet', 'no progress bars or warnings on stderr');
 }
 
-export function addScanOptions(command: Command, formats: readonly string[] = SCAN_FORMATS): Command {
+/**
+ * `defaultScanners`: images and directories check model files too by default (a model file is
+ * code until proven otherwise); an SBOM has no files to check.
+ */
+export function addScanOptions(
+  command: Command,
+  formats: readonly string[] = SCAN_FORMATS,
+  defaultScanners = 'vuln,model',
+): Command {
   return addDbOptions(
     command
       .option('-f, --format <format>', `output format: ${formats.join(', ')}`, 'table')
@@ -96,7 +104,7 @@ export function addScanOptions(command: Command, formats: readonly string[] = SC
       .option('--exit-code <n>', 'exit with this code when findings remain after filters', '0')
       .option('--list-all-pkgs', 'JSON output lists every package, not only vulnerable ones')
       .option('--include-os-owned', 'also match language packages installed by the OS package manager')
-      .option('--scanners <list>', 'scanners to run: vuln, model', 'vuln')
+      .option('--scanners <list>', 'scanners to run: vuln, model', defaultScanners)
       .option('--skip-db-update', 'use the vulnerability DB as it is')
       .option('--offline', 'no network: never download or refresh the DB'),
   );
