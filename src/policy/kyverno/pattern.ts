@@ -23,8 +23,13 @@ interface PatternError {
 
 const OK = undefined;
 type Outcome = PatternError | undefined;
+/**
+ * The path of the value being checked, as segments (`/`, `spec/`, `0/`...): pushed and popped on
+ * the way down, joined only when a failure names it.
+ */
+type Path = string[];
 /** A compiled pattern node: checks `resource` found at `path`. */
-type Matcher = (resource: unknown, path: string) => Outcome;
+type Matcher = (resource: unknown, path: Path) => Outcome;
 
 const PASS: PatternResult = { status: 'pass' };
 const compiledRoots = new WeakMap<object, Matcher>();
@@ -44,7 +49,7 @@ export function matchPattern(resource: unknown, pattern: unknown): PatternResult
       compiledRoots.set(pattern, matcher);
     } else matcher = hit;
   } else matcher = compileElement(pattern);
-  const err = matcher(resource, '/');
+  const err = matcher(resource, ['/']);
   if (err === undefined) return PASS;
   if (err.skip) return { status: 'skip', message: err.message };
   return { status: 'fail', path: err.path, message: err.message };
@@ -54,37 +59,48 @@ function fail(path: string, message: string): PatternError {
   return { skip: false, path, message };
 }
 
+const INDEX_SEGMENTS = Array.from({ length: 64 }, (_, i) => `${i}/`);
+
+function indexSegment(i: number): string {
+  return i < INDEX_SEGMENTS.length ? INDEX_SEGMENTS[i]! : `${i}/`;
+}
+
 function compileElement(pattern: unknown): Matcher {
   if (isObject(pattern)) {
     const map = compileMap(pattern);
-    return (resource, path) =>
-      isObject(resource)
-        ? map(resource, path)
-        : fail(path, `pattern and resource have different structures. Path: ${path}`);
+    return (resource, path) => {
+      if (isObject(resource)) return map(resource, path);
+      const at = path.join('');
+      return fail(at, `pattern and resource have different structures. Path: ${at}`);
+    };
   }
   if (Array.isArray(pattern)) {
     const array = compileArray(pattern);
-    return (resource, path) =>
-      Array.isArray(resource)
-        ? array(resource, path)
-        : fail(
-            path,
-            `validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`,
-          );
+    return (resource, path) => {
+      if (Array.isArray(resource)) return array(resource, path);
+      const at = path.join('');
+      return fail(
+        at,
+        `validation rule failed at path ${at}, resource does not satisfy the expected overlay pattern`,
+      );
+    };
   }
   const test = compileValuePattern(pattern);
   return (resource, path) => {
     if (Array.isArray(resource)) {
       for (const item of resource) {
-        if (!test(item))
-          return fail(path, `resource value does not match '${String(pattern)}' at path ${path}`);
+        if (!test(item)) {
+          const at = path.join('');
+          return fail(at, `resource value does not match '${String(pattern)}' at path ${at}`);
+        }
       }
       return OK;
     }
     if (!test(resource)) {
+      const at = path.join('');
       return fail(
-        path,
-        `resource value '${display(resource)}' does not match '${String(pattern)}' at path ${path}`,
+        at,
+        `resource value '${display(resource)}' does not match '${String(pattern)}' at path ${at}`,
       );
     }
     return OK;
@@ -96,7 +112,7 @@ function display(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-type MapMatcher = (resource: JsonObject, path: string) => Outcome;
+type MapMatcher = (resource: JsonObject, path: Path) => Outcome;
 
 function compileMap(pattern: JsonObject): MapMatcher {
   const plan = compileMapPlan(pattern);
@@ -136,41 +152,58 @@ function compileMapPlan(pattern: JsonObject): MapMatcher {
   };
 }
 
+/** Runs `check` with `segment` appended to the path. */
+function below(path: Path, segment: string, check: (path: Path) => Outcome): Outcome {
+  path.push(segment);
+  const err = check(path);
+  path.pop();
+  return err;
+}
+
 function compileKey(element: string, pattern: unknown): MapMatcher {
   const anchor = parseAnchor(element);
   if (anchor === undefined || anchor.kind === 'addIfNotPresent') {
     if (pattern === '*') {
       return (resource, path) => {
         const value = resource[element];
-        return value !== undefined && value !== null ? OK : fail(path, `${path}/${element} not found`);
+        if (value !== undefined && value !== null) return OK;
+        const at = path.join('');
+        return fail(at, `${at}/${element} not found`);
       };
     }
     const child = compileElement(pattern);
-    return (resource, path) => child(resource[element], `${path}${element}/`);
+    const segment = `${element}/`;
+    return (resource, path) => {
+      path.push(segment);
+      const err = child(resource[element], path);
+      path.pop();
+      return err;
+    };
   }
   const key = anchor.key;
+  const segment = `${key}/`;
   switch (anchor.kind) {
     case 'negation':
       return (resource, path) => {
         if (!Object.hasOwn(resource, key)) return OK;
-        const current = `${path}${key}/`;
+        const current = path.join('') + segment;
         return fail(current, `negation anchor matched in resource: ${current} is not allowed`);
       };
     case 'equality': {
       const child = compileElement(pattern);
-      return (resource, path) => (Object.hasOwn(resource, key) ? child(resource[key], `${path}${key}/`) : OK);
+      return (resource, path) =>
+        Object.hasOwn(resource, key) ? below(path, segment, (p) => child(resource[key], p)) : OK;
     }
     case 'condition': {
       const child = compileElement(pattern);
       return (resource, path) => {
-        const current = `${path}${key}/`;
         if (!Object.hasOwn(resource, key))
           return {
             skip: true,
-            path: current,
+            path: path.join('') + segment,
             message: "conditional anchor mismatch: conditional anchor key doesn't exist in the resource",
           };
-        const err = child(resource[key], current);
+        const err = below(path, segment, (p) => child(resource[key], p));
         return err === undefined
           ? OK
           : { skip: true, path: err.path, message: `conditional anchor mismatch: ${err.message}` };
@@ -180,7 +213,7 @@ function compileKey(element: string, pattern: unknown): MapMatcher {
       const child = compileElement(pattern);
       return (resource, path) => {
         if (!Object.hasOwn(resource, key)) return OK;
-        const err = child(resource[key], `${path}${key}/`);
+        const err = below(path, segment, (p) => child(resource[key], p));
         return err === undefined
           ? OK
           : { skip: true, path: err.path, message: `global anchor mismatch: ${err.message}` };
@@ -195,27 +228,37 @@ function compileExistence(key: string, pattern: unknown): MapMatcher {
   const items = Array.isArray(pattern)
     ? pattern.map((p) => (isObject(p) ? compileElement(p) : undefined))
     : [];
+  const segment = `${key}/`;
   return (resource, path) => {
     if (!Object.hasOwn(resource, key)) return OK;
-    const current = `${path}${key}/`;
     const value = resource[key];
     if (!Array.isArray(value))
-      return fail(current, 'existence ^() anchor can be used only on list/array type resource');
-    if (!Array.isArray(pattern)) return fail(current, 'existence anchor pattern has to be a list');
+      return fail(
+        path.join('') + segment,
+        'existence ^() anchor can be used only on list/array type resource',
+      );
+    if (!Array.isArray(pattern))
+      return fail(path.join('') + segment, 'existence anchor pattern has to be a list');
     for (let j = 0; j < pattern.length; j++) {
-      if (!isObject(pattern[j])) return fail(current, 'existence anchor pattern items have to be maps');
+      if (!isObject(pattern[j]))
+        return fail(path.join('') + segment, 'existence anchor pattern items have to be maps');
       const item = items[j]!;
-      const found = value.some((v, i) => item(v, `${current}${i}/`) === undefined);
-      if (!found) return fail(current, `existence anchor validation failed at path ${current}`);
+      path.push(segment);
+      const found = value.some((v, i) => below(path, indexSegment(i), (p) => item(v, p)) === undefined);
+      path.pop();
+      if (!found) {
+        const current = path.join('') + segment;
+        return fail(current, `existence anchor validation failed at path ${current}`);
+      }
     }
     return OK;
   };
 }
 
-type ArrayMatcher = (resource: unknown[], path: string) => Outcome;
+type ArrayMatcher = (resource: unknown[], path: Path) => Outcome;
 
 function compileArray(pattern: unknown[]): ArrayMatcher {
-  if (pattern.length === 0) return (_resource, path) => fail(path, 'pattern Array empty');
+  if (pattern.length === 0) return (_resource, path) => fail(path.join(''), 'pattern Array empty');
   const first = pattern[0];
   if (isObject(first)) {
     const each = compileElement(first);
@@ -223,7 +266,9 @@ function compileArray(pattern: unknown[]): ArrayMatcher {
       let applied = 0;
       let skips: PatternError[] | undefined;
       for (let i = 0; i < resource.length; i++) {
-        const err = each(resource[i], `${path}${i}/`);
+        path.push(indexSegment(i));
+        const err = each(resource[i], path);
+        path.pop();
         if (err !== undefined) {
           if (err.skip) {
             (skips ??= []).push(err);
@@ -251,7 +296,9 @@ function compileArray(pattern: unknown[]): ArrayMatcher {
     let applied = 0;
     let skips: PatternError[] | undefined;
     for (let i = 0; i < items.length; i++) {
-      const err = items[i]!(resource[i], `${path}${i}/`);
+      path.push(indexSegment(i));
+      const err = items[i]!(resource[i], path);
+      path.pop();
       if (err !== undefined) {
         if (err.skip) {
           (skips ??= []).push(err);
@@ -265,9 +312,9 @@ function compileArray(pattern: unknown[]): ArrayMatcher {
   };
 }
 
-function combineSkips(applied: number, skips: PatternError[] | undefined, path: string): Outcome {
+function combineSkips(applied: number, skips: PatternError[] | undefined, path: Path): Outcome {
   if (applied === 0 && skips !== undefined && skips.length > 0)
-    return { skip: true, path, message: skips.map((s) => s.message).join('; ') };
+    return { skip: true, path: path.join(''), message: skips.map((s) => s.message).join('; ') };
   return OK;
 }
 
