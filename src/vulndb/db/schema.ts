@@ -90,10 +90,15 @@ export function getMeta(db: DatabaseSync, key: string): string | undefined {
   return row === undefined ? undefined : String(row['value']);
 }
 
-/** Pragmas for building a DB nobody reads yet: a crash only loses the temp file, so no journal. */
+/**
+ * Pragmas for building a DB nobody reads yet: a crash only loses the temp file, so no journal.
+ * 16 KiB pages (a new DB only; a copied one keeps its own): real affected rows with long
+ * `versions` lists fit a page instead of spilling to overflow pages, and the bulk import does
+ * fewer page splits (about 5% less CPU on the 300,000-record bench).
+ */
 export function useBuildPragmas(db: DatabaseSync): void {
   db.exec(
-    'PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;',
+    'PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;',
   );
 }
 
