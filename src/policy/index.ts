@@ -51,3 +51,9 @@ export type {
 export { matchPattern } from './kyverno/pattern.ts';
 export type { PatternResult } from './kyverno/pattern.ts';
 export type { JsonObject, JsonValue } from './common/json.ts';
+export {
+  compileCelPredicate,
+  evaluateCelPredicate,
+  MAX_CEL_PREDICATE_LENGTH,
+} from './cel/predicate-condition.ts';
+export type { CelPredicate, CelPredicateOutcome } from './cel/predicate-condition.ts';

@@ -1,12 +1,5 @@
 import type { Command } from 'commander';
-import {
-  predicateTypeUri,
-  PREDICATE_TYPES,
-  RawJson,
-  verifyImageAttestations,
-  type AttestationCondition,
-} from '../../sign/index.ts';
-import { BosunError } from '../../util/errors.ts';
+import { predicateTypeUri, verifyImageAttestations, type AttestationCondition } from '../../sign/index.ts';
 import type { CliIo, CommandOutcome } from '../io.ts';
 import { addImageOptions } from '../image-options.ts';
 import {
@@ -25,7 +18,7 @@ import {
   wantsKeylessVerify,
   type KeylessVerifyFlags,
 } from './keyless-flags.ts';
-import { evaluateVulnConditions, parseConditions } from './vuln-conditions.ts';
+import { parseAttestationCondition } from './attestation-condition.ts';
 
 interface VerifyAttestationFlags extends SignatureRepoFlags, KeylessVerifyFlags {
   key: string[];
@@ -56,7 +49,7 @@ export function registerVerifyAttestation(program: Command, io: CliIo, outcome: 
         )
         .option(
           '--condition <expr>',
-          '--type vuln only: no-critical and/or max-age=<duration> (e.g. 24h), comma-separated, all must hold',
+          'a CEL expression over predicate, statement and now; or, for --type vuln, no-critical and/or max-age=<duration> (comma-separated, all must hold)',
         )
         .option('--min-signatures <n>', 'distinct trusted keys that must each have attested', '1')
         .option(
@@ -73,27 +66,28 @@ referrers (cosign v3). Each verified in-toto statement is printed on stdout as o
 a summary goes to stderr. Exit code 1 when none verifies (or passes --condition), with each
 rejected attestation and its reason on stderr.
 
---condition is a small built-in set for vulnerability scan records (--type vuln) for now; general
-CEL conditions will come with the policy engine.
+--condition is a CEL expression (the policy engine's CEL, with timestamp() and duration()) over
+  predicate   the statement's predicate
+  statement   the whole in-toto statement (_type, subject, predicateType, predicate)
+  now         the current time, a timestamp
+that must be true; an evaluation error (e.g. a missing field; guard with has()) counts as false.
+For vulnerability scan records (--type vuln) there are also shortcuts, comma-combinable:
   no-critical        scanner.result (Bosun, Trivy or Grype JSON report) has no CRITICAL entry
   max-age=<duration> metadata.scanFinishedOn is at most this old (30m, 24h, 7d, 1h30m)
 
 Examples:
   bosun verify-attestation --key cosign.pub --type cyclonedx registry.example.com/team/app:1.2
-  bosun verify-attestation --key cosign.pub --type vuln --condition no-critical,max-age=24h registry.example.com/team/app@sha256:...`,
+  bosun verify-attestation --key cosign.pub --type vuln --condition no-critical,max-age=24h registry.example.com/team/app@sha256:...
+  bosun verify-attestation --key cosign.pub --type vuln --condition "predicate.scanner.result.results.all(r, !has(r.vulnerabilities) || r.vulnerabilities.all(v, v.severity != 'CRITICAL')) && now - timestamp(predicate.metadata.scanFinishedOn) < duration('24h')" registry.example.com/team/app@sha256:...`,
     )
     .action(async (image: string, flags: VerifyAttestationFlags) => {
       const predicateType = predicateTypeUri(flags.type);
       const minAttestations = parsePositiveInteger(flags.minSignatures, '--min-signatures');
       let condition: AttestationCondition | undefined;
       if (flags.condition !== undefined) {
-        const conditions = parseConditions(flags.condition);
-        if (predicateType !== PREDICATE_TYPES.vuln) {
-          throw new BosunError('CLI_USAGE', '--condition applies to --type vuln only (for now)');
-        }
-        const now = new Date();
+        const check = parseAttestationCondition(flags.condition, predicateType, new Date());
         condition = (statement, context) => {
-          const verdict = evaluateVulnConditions(plainPredicate(statement.predicate), conditions, now);
+          const verdict = check(statement);
           if (!verdict.ok)
             io.stderr.write(`  condition not met (${context.format} attestation): ${verdict.reason}\n`);
           return verdict.ok;
@@ -147,9 +141,4 @@ Examples:
         await clients.close();
       }
     });
-}
-
-/** A parsed statement's predicate is plain JSON; RawJson only appears in statements Bosun builds. */
-function plainPredicate(predicate: unknown): unknown {
-  return predicate instanceof RawJson ? (JSON.parse(predicate.text) as unknown) : predicate;
 }

@@ -136,6 +136,30 @@ describe('bosun verify-attestation', () => {
       ],
     ],
     [
+      'a CEL condition that does not compile',
+      2,
+      ['verify-attestation', '--key', 'cosign.pub', '--condition', 'predicate.a ==', UNREACHABLE],
+    ],
+    [
+      'a CEL condition naming an unknown variable',
+      2,
+      ['verify-attestation', '--key', 'cosign.pub', '--condition', 'object.a == 1', UNREACHABLE],
+    ],
+    [
+      'a CEL condition on another type',
+      3,
+      [
+        'verify-attestation',
+        '--key',
+        'cosign.pub',
+        '--type',
+        'cyclonedx',
+        '--condition',
+        "predicate.bomFormat == 'CycloneDX' && statement.subject.size() > 0",
+        UNREACHABLE,
+      ],
+    ],
+    [
       'a predicate type URI',
       3,
       ['verify-attestation', '--key', 'cosign.pub', '--type', 'https://example.com/p/v1', UNREACHABLE],
@@ -145,9 +169,11 @@ describe('bosun verify-attestation', () => {
     expect({ code, out }).toEqual({ code: exit, out: '' });
   });
 
-  it('--help documents the built-in conditions and says CEL comes later', async () => {
+  it('--help documents CEL conditions and the built-in shortcuts', async () => {
     const { code, out } = await bosun(['verify-attestation', '--help']);
     expect(code).toBe(0);
-    for (const text of ['no-critical', 'max-age=', 'CEL', 'Examples:']) expect(out).toContain(text);
+    for (const text of ['no-critical', 'max-age=', 'CEL', "duration('24h')", 'Examples:']) {
+      expect(out).toContain(text);
+    }
   });
 });

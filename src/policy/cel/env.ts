@@ -261,3 +261,9 @@ export function checkCel(expression: string): void {
     compiled.set(expression, (ctx) => parsed(ctx));
   }
 }
+
+/** The shared environment (Kubernetes and Kyverno extensions), for callers that clone it. */
+export function celEnvironment(): Environment {
+  shared ??= build();
+  return shared;
+}
