@@ -32,7 +32,7 @@ export function baseContext(resource: JsonObject, operation: string, options: Ev
     ...(options.userInfo === undefined ? {} : { userInfo: options.userInfo }),
     roles: options.userInfo?.roles ?? [],
     clusterRoles: options.userInfo?.clusterRoles ?? [],
-    images: () => extractImages(resource),
+    images: extractImages(resource),
   });
   if (cacheable) {
     if (perResource === undefined) {

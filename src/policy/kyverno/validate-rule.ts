@@ -3,7 +3,7 @@
 import { asArray, asObject, asString, isObject, type JsonObject, type JsonValue } from '../common/json.ts';
 import type { KyvernoRule } from '../load/types.ts';
 import type { EvaluationOptions } from '../evaluation.ts';
-import { applyValues, plainDocument } from './context.ts';
+import { applyValues } from './context.ts';
 import { evaluateConditions } from './conditions.ts';
 import { matchPattern } from './pattern.ts';
 import { queryJmesPath } from './jmespath.ts';
@@ -138,7 +138,6 @@ function validateForeach(
   depth: number,
 ): RuleOutcome {
   let applied = 0;
-  const plain = plainDocument(data);
   for (const fe of foreachList) {
     const foreach = asObject(fe);
     const listExpr = asString(foreach['list']) ?? '';
@@ -155,9 +154,9 @@ function validateForeach(
       // Same keys, in the same order, as setting element, elementIndex, element<depth> and
       // elementIndex<depth> one after the other (literal keys keep the copy on V8's fast path).
       let d: JsonObject;
-      if (depth === 0) d = { ...plain, element, elementIndex: i, element0: element, elementIndex0: i };
+      if (depth === 0) d = { ...data, element, elementIndex: i, element0: element, elementIndex0: i };
       else {
-        d = { ...plain, element, elementIndex: i };
+        d = { ...data, element, elementIndex: i };
         d[`element${depth}`] = element;
         d[`elementIndex${depth}`] = i;
       }
