@@ -32,6 +32,21 @@ export type {
   ImageFactsCacheStats,
   RegistryImageFactsOptions,
 } from '../policy/index.ts';
+export {
+  createKubeClient,
+  createPullSecretFacts,
+  imagePullSecretNames,
+  inClusterConfig,
+  SERVICE_ACCOUNT_DIR,
+} from './kube/index.ts';
+export type {
+  InClusterConfig,
+  KubeClient,
+  KubeClientOptions,
+  KubeSecret,
+  PullSecretFacts,
+  PullSecretFactsOptions,
+} from './kube/index.ts';
 export { startWebhookServer } from './server/server.ts';
 export type { LogEntry, WebhookServer, WebhookServerOptions } from './server/server.ts';
 export type { PolicyLoadStatus } from './server/policy-store.ts';

@@ -99,6 +99,14 @@ export const ERROR_CODES = {
 
   // admission
   ADMISSION_REVIEW_INVALID: 'input',
+  // admission: in-cluster Kubernetes API (pull secrets)
+  ADMISSION_KUBE_CONFIG: 'usage',
+  ADMISSION_KUBE_UNAUTHORIZED: 'transport',
+  ADMISSION_KUBE_NOT_FOUND: 'input',
+  ADMISSION_KUBE_UNREACHABLE: 'transport',
+  ADMISSION_KUBE_TIMEOUT: 'transport',
+  ADMISSION_KUBE_HTTP: 'transport',
+  ADMISSION_KUBE_RESPONSE_INVALID: 'transport',
 } as const satisfies Record<string, ErrorCategory>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

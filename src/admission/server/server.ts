@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BosunError, isBosunError } from '../../util/errors.ts';
-import type { AdmissionResponse } from '../review/types.ts';
+import type { AdmissionRequest, AdmissionResponse } from '../review/types.ts';
 import type { ImageFacts, ImageFactsCacheStats, LoadOptions } from '../../policy/index.ts';
 import {
   decodeAdmissionReview,
@@ -31,6 +31,11 @@ export interface WebhookServerOptions {
   /** Policy files and directories (ConfigMap mounts). */
   readonly policyPaths: readonly string[];
   readonly facts: ImageFacts & { readonly stats?: ImageFactsCacheStats };
+  /**
+   * Facts for one request in place of `facts` (the pod's imagePullSecrets read through the
+   * Kubernetes API: createPullSecretFacts). Must not reject; its time counts against the deadline.
+   */
+  readonly factsFor?: (request: AdmissionRequest, signal: AbortSignal) => Promise<ImageFacts>;
   readonly port?: number;
   readonly host?: string;
   readonly noMatch?: NoMatchMode;
@@ -141,8 +146,11 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), deadlineMs + 250);
     });
+    const factsFor = options.factsFor;
+    const facts =
+      factsFor === undefined ? options.facts : lazyFacts(options.facts, () => factsFor(request, signal));
     const result = await Promise.race([
-      handleAdmission(request, engine, options.facts, {
+      handleAdmission(request, engine, facts, {
         mode,
         signal,
         failurePolicy: fallback,
@@ -257,6 +265,27 @@ function lateOutcome(
       failOpen: deny ? [] : [{ policy: '(webhook)', rule: '(deadline)', reason: 'DEADLINE' }],
       warnings: deny ? 0 : 1,
     },
+  };
+}
+
+/** Facts chosen on the first lookup: a request no policy asks about reads no pull secret. */
+function lazyFacts(shared: ImageFacts, choose: () => Promise<ImageFacts>): ImageFacts {
+  let chosen: Promise<ImageFacts> | undefined;
+  const get = (): Promise<ImageFacts> => (chosen ??= choose());
+  const scan = shared.modelScan;
+  return {
+    ...(scan === undefined
+      ? {}
+      : {
+          modelScan: async (digest: string, signal?: AbortSignal) => {
+            const f = await get();
+            return (f.modelScan ?? scan).call(f.modelScan === undefined ? shared : f, digest, signal);
+          },
+        }),
+    resolveDigest: async (reference, signal) => (await get()).resolveDigest(reference, signal),
+    verifySignature: async (q, signal) => (await get()).verifySignature(q, signal),
+    verifyAttestations: async (q, signal) => (await get()).verifyAttestations(q, signal),
+    registryMetadata: async (reference, signal) => (await get()).registryMetadata(reference, signal),
   };
 }
 

@@ -3,7 +3,14 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { startWebhookServer, webhookManifests, type NoMatchMode } from '../../admission/index.ts';
+import {
+  createKubeClient,
+  createPullSecretFacts,
+  inClusterConfig,
+  startWebhookServer,
+  webhookManifests,
+  type NoMatchMode,
+} from '../../admission/index.ts';
 import { CachedImageFacts, RegistryImageFacts } from '../../policy/index.ts';
 import { BosunError } from '../../util/errors.ts';
 import { collectYamlFiles } from '../files.ts';
@@ -65,10 +72,17 @@ export function registerWebhook(program: Command, io: CliIo, outcome: CommandOut
       (v: string, p: string[]) => [...p, v],
       [],
     )
+    .option(
+      '--pull-secrets-from-api',
+      "read each pod's imagePullSecrets through the Kubernetes API (in-cluster service account)",
+    )
     .option('--audit-file <file>', 'append decision records (JSON lines) to this file (default: stdout)')
     .addHelpText(
       'after',
       `
+With --pull-secrets-from-api the pod's own pull secrets are tried before --docker-config and
+--pull-secret; lookups made with them are cached per namespace and secret names, never shared.
+
 Logs are JSON lines on stderr; decisions (one JSON line per request, never secrets) on stdout
 or --audit-file. SIGTERM/SIGINT stop the server gracefully.
 
@@ -89,6 +103,7 @@ Examples:
         dockerConfig?: string;
         pullSecret: string[];
         registryCa: string[];
+        pullSecretsFromApi?: boolean;
         auditFile?: string;
       }) => {
         const port = portNumber(flags.port);
@@ -103,11 +118,21 @@ Examples:
           },
           io,
         );
-        const registryFacts = new RegistryImageFacts({
+        const registryOptions = {
           ...(open.registry?.credentials === undefined ? {} : { credentials: open.registry.credentials }),
           ...(open.registry?.caPems === undefined ? {} : { caPems: open.registry.caPems }),
-        });
+        };
+        // Outside a cluster this fails with ADMISSION_KUBE_CONFIG (exit 2) before anything listens.
+        const kube =
+          flags.pullSecretsFromApi === true
+            ? createKubeClient(await inClusterConfig(process.env))
+            : undefined;
+        const registryFacts = new RegistryImageFacts(registryOptions);
         const facts = new CachedImageFacts(registryFacts);
+        const pullSecrets =
+          kube === undefined
+            ? undefined
+            : createPullSecretFacts({ kube, shared: facts, registry: registryOptions });
         const audit =
           flags.auditFile === undefined
             ? undefined
@@ -120,6 +145,7 @@ Examples:
           tls: { certFile: resolve(io.cwd, flags.tlsCert), keyFile: resolve(io.cwd, flags.tlsKey) },
           policyPaths: flags.policies.map((p) => resolve(io.cwd, p)),
           facts,
+          ...(pullSecrets === undefined ? {} : { factsFor: pullSecrets.factsFor }),
           port,
           host: flags.host,
           noMatch,
@@ -136,6 +162,8 @@ Examples:
         await Promise.race(signals.map((s) => once(process, s)));
         await server.close();
         await registryFacts.close();
+        await pullSecrets?.close();
+        kube?.close();
         audit?.end();
         outcome.exitCode = 0;
       },

@@ -1,0 +1,85 @@
+// A fake Kubernetes API server in the test process: HTTPS on 127.0.0.1 with a test CA made by
+// openssl (pki.ts), a bearer token it checks, and GET /api/v1/namespaces/{ns}/secrets/{name}.
+// There is no real kube-apiserver on this machine (no kind, no k3s, no network to fetch one), so
+// this peer answers the one call Bosun makes with the API server's status codes and Status bodies.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCa, createServerCert } from './pki.ts';
+
+export interface FakeKubeApi {
+  readonly url: string;
+  readonly caPem: string;
+  readonly token: string;
+  /** `ns/name` → Secret object served (mutable: tests add, change and remove secrets). */
+  readonly secrets: Map<string, Record<string, unknown>>;
+  /** Every request path seen, with the status answered. */
+  readonly requests: { path: string; status: number }[];
+  stop(): Promise<void>;
+}
+
+function status(code: number, reason: string, message: string): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason, code });
+}
+
+/** A dockerconfigjson Secret for `registry` with basic credentials, as `kubectl create secret docker-registry` makes. */
+export function dockerRegistrySecret(
+  namespace: string,
+  name: string,
+  registry: string,
+  username: string,
+  password: string,
+  resourceVersion = '1',
+): Record<string, unknown> {
+  const auth = Buffer.from(`${username}:${password}`).toString('base64');
+  const config = JSON.stringify({ auths: { [registry]: { username, password, auth } } });
+  return {
+    kind: 'Secret',
+    apiVersion: 'v1',
+    metadata: { name, namespace, resourceVersion },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from(config).toString('base64') },
+  };
+}
+
+export async function startFakeKubeApi(token: string): Promise<FakeKubeApi> {
+  const dir = await mkdtemp(join(tmpdir(), 'bosun-kube-api-'));
+  const ca = await createCa(dir, 'kube-ca', 'Bosun Test Kubernetes CA');
+  const cert = await createServerCert(dir, ca, { name: 'apiserver' });
+  const secrets = new Map<string, Record<string, unknown>>();
+  const requests: { path: string; status: number }[] = [];
+  const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+    const path = req.url ?? '/';
+    const answer = (code: number, body: string): void => {
+      requests.push({ path, status: code });
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/?]+)$/u.exec(path);
+    if (req.method !== 'GET' || m === null)
+      return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    const secret = secrets.get(`${m[1]}/${m[2]}`);
+    if (secret === undefined) return answer(404, status(404, 'NotFound', `secrets "${m[2]}" not found`));
+    answer(200, JSON.stringify(secret));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    caPem: ca.certPem,
+    token,
+    secrets,
+    requests,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
