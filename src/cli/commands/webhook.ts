@@ -124,9 +124,7 @@ Examples:
         };
         // Outside a cluster this fails with ADMISSION_KUBE_CONFIG (exit 2) before anything listens.
         const kube =
-          flags.pullSecretsFromApi === true
-            ? createKubeClient(await inClusterConfig(process.env))
-            : undefined;
+          flags.pullSecretsFromApi === true ? createKubeClient(await inClusterConfig(io.env)) : undefined;
         const registryFacts = new RegistryImageFacts(registryOptions);
         const facts = new CachedImageFacts(registryFacts);
         const pullSecrets =
