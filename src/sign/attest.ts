@@ -4,21 +4,18 @@
  * referrer (bundle format, cosign v3).
  */
 import type { ImageReference, RegistryClient } from '../image/index.ts';
-import { BosunError } from '../util/errors.ts';
 import { createDsseBundle } from './bundle.ts';
 import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeDsse, signDsse } from './dsse.ts';
-import { buildCosignAttestation, buildStatement } from './in-toto.ts';
+import { buildStatement } from './in-toto.ts';
 import type { PrivateKey } from './keys/types.ts';
-import { rfc3339, type SignatureFormat } from './sign-image.ts';
+import type { SignatureFormat } from './sign-image.ts';
+import { cosignAttestationFor, prepareSignTarget } from './sign-target.ts';
 import {
   appendSignatureLayer,
   attachBundle,
-  cosignRepositoryName,
   cosignTag,
   PREDICATE_TYPE_ANNOTATION,
-  resolveTarget,
   SIGNATURE_ANNOTATION,
-  storageLocation,
   type StorageOptions,
 } from './storage/index.ts';
 
@@ -50,31 +47,13 @@ export interface AttestImageResult {
 
 /** Attests an image and stores the attestation in the registry. */
 export async function attestImage(options: AttestImageOptions): Promise<AttestImageResult> {
-  const { client, key, signal } = options;
-  const format = options.format ?? 'bundle';
-  const target = await resolveTarget(options.reference, client, signal === undefined ? {} : { signal });
-  const subject = target.descriptor;
-  if (subject === undefined) throw new BosunError('INTERNAL', 'resolveTarget returned no descriptor');
-  const location = storageLocation(target.image, client, options);
-  const now = (options.now ?? (() => new Date()))();
-  const statement = buildCosignAttestation({
-    type: options.type,
-    predicate: options.predicate,
-    repository: cosignRepositoryName(target.image),
-    manifestDigest: target.digest,
-    timestamp: now,
-  });
+  const { key } = options;
+  const prepared = await prepareSignTarget(options);
+  const { format, target, subject, location, repository, created, withSignal } = prepared;
+  const statement = cosignAttestationFor(target, options.type, options.predicate, prepared.now);
   const statementBytes = buildStatement(statement);
   const predicateType = statement.predicateType;
-  const repository = `${location.registry}/${location.repository}`;
-  const withSignal = signal === undefined ? {} : { signal };
-  const base = {
-    format,
-    reference: target.pinned,
-    digest: target.digest,
-    resolvedFromTag: target.resolvedFromTag,
-    predicateType,
-  };
+  const base = { ...prepared.base, predicateType };
   switch (format) {
     case 'legacy': {
       const envelope = serializeDsse(signDsse(key, IN_TOTO_PAYLOAD_TYPE, statementBytes));
@@ -89,7 +68,7 @@ export async function attestImage(options: AttestImageOptions): Promise<AttestIm
           annotations: { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: predicateType },
         },
         {
-          created: rfc3339(now),
+          created,
           ...(options.replace === true
             ? { replace: (layer) => layer.annotations[PREDICATE_TYPE_ANNOTATION] === predicateType }
             : {}),
@@ -105,7 +84,7 @@ export async function attestImage(options: AttestImageOptions): Promise<AttestIm
     case 'bundle': {
       const bundle = createDsseBundle(key, IN_TOTO_PAYLOAD_TYPE, statementBytes);
       const result = await attachBundle(location, subject, bundle, predicateType, {
-        created: rfc3339(now),
+        created,
         ...withSignal,
       });
       return { ...base, stored: { repository, manifestDigest: result.manifestDigest }, appended: true };

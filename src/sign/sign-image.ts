@@ -10,17 +10,15 @@ import { IN_TOTO_PAYLOAD_TYPE } from './dsse.ts';
 import { buildCosignSignStatement, buildStatement, PREDICATE_TYPES } from './in-toto.ts';
 import type { PrivateKey } from './keys/types.ts';
 import { signBlob } from './signature.ts';
-import { buildSimpleSigningPayload, SIMPLE_SIGNING_MEDIA_TYPE } from './simple-signing.ts';
+import { prepareSignTarget, simpleSigningPayloadFor } from './sign-target.ts';
+import { SIMPLE_SIGNING_MEDIA_TYPE } from './simple-signing.ts';
 import {
   appendSignatureLayer,
   attachBundle,
   CERTIFICATE_ANNOTATION,
   CHAIN_ANNOTATION,
-  cosignRepositoryName,
   cosignTag,
-  resolveTarget,
   SIGNATURE_ANNOTATION,
-  storageLocation,
   type StorageOptions,
 } from './storage/index.ts';
 
@@ -63,28 +61,13 @@ export interface SignImageResult {
 
 /** Signs an image and stores the signature in the registry. */
 export async function signImage(options: SignImageOptions): Promise<SignImageResult> {
-  const { client, key, signal } = options;
-  const format = options.format ?? 'bundle';
-  const target = await resolveTarget(options.reference, client, signal === undefined ? {} : { signal });
-  const subject = target.descriptor;
-  if (subject === undefined) throw new BosunError('INTERNAL', 'resolveTarget returned no descriptor');
-  const location = storageLocation(target.image, client, options);
+  const { key } = options;
+  const { format, target, subject, location, repository, created, withSignal, base } =
+    await prepareSignTarget(options);
   const annotations = options.annotations ?? {};
-  const created = rfc3339((options.now ?? (() => new Date()))());
-  const repository = `${location.registry}/${location.repository}`;
-  const base = {
-    format,
-    reference: target.pinned,
-    digest: target.digest,
-    resolvedFromTag: target.resolvedFromTag,
-  };
   switch (format) {
     case 'legacy': {
-      const payload = buildSimpleSigningPayload({
-        dockerReference: cosignRepositoryName(target.image),
-        manifestDigest: target.digest,
-        annotations: Object.keys(annotations).length === 0 ? null : annotations,
-      });
+      const payload = simpleSigningPayloadFor(target, annotations);
       const layerAnnotations: Record<string, string> = {
         [SIGNATURE_ANNOTATION]: signBlob(key, payload).toString('base64'),
       };
@@ -96,7 +79,7 @@ export async function signImage(options: SignImageOptions): Promise<SignImageRes
         location,
         tag,
         { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: payload, annotations: layerAnnotations },
-        { created, ...(signal === undefined ? {} : { signal }) },
+        { created, ...withSignal },
       );
       return {
         ...base,
@@ -114,14 +97,9 @@ export async function signImage(options: SignImageOptions): Promise<SignImageRes
       const bundle = createDsseBundle(key, IN_TOTO_PAYLOAD_TYPE, statement);
       const result = await attachBundle(location, subject, bundle, PREDICATE_TYPES.sign, {
         created,
-        ...(signal === undefined ? {} : { signal }),
+        ...withSignal,
       });
       return { ...base, stored: { repository, manifestDigest: result.manifestDigest }, appended: true };
     }
   }
-}
-
-/** Go's `time.RFC3339` in UTC: whole seconds, `Z` (cosign's created stamps). */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -7,25 +7,18 @@ import type { Bundle } from '@sigstore/bundle';
 import type { ImageReference, RegistryClient } from '../../image/index.ts';
 import { BosunError } from '../../util/errors.ts';
 import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeDsse, type DsseEnvelope } from '../dsse.ts';
-import {
-  buildCosignAttestation,
-  buildCosignSignStatement,
-  buildStatement,
-  PREDICATE_TYPES,
-} from '../in-toto.ts';
-import { rfc3339, type SignatureFormat, type SignImageResult } from '../sign-image.ts';
-import { buildSimpleSigningPayload, SIMPLE_SIGNING_MEDIA_TYPE } from '../simple-signing.ts';
+import { buildCosignSignStatement, buildStatement, PREDICATE_TYPES } from '../in-toto.ts';
+import type { SignatureFormat, SignImageResult } from '../sign-image.ts';
+import { cosignAttestationFor, prepareSignTarget, simpleSigningPayloadFor } from '../sign-target.ts';
+import { SIMPLE_SIGNING_MEDIA_TYPE } from '../simple-signing.ts';
 import {
   appendSignatureLayer,
   attachBundle,
   CERTIFICATE_ANNOTATION,
-  cosignRepositoryName,
   cosignTag,
   PREDICATE_TYPE_ANNOTATION,
   REKOR_BUNDLE_ANNOTATION,
-  resolveTarget,
   SIGNATURE_ANNOTATION,
-  storageLocation,
   type StorageOptions,
 } from '../storage/index.ts';
 import {
@@ -54,29 +47,12 @@ export interface KeylessSignResult extends SignImageResult {
 
 /** Signs an image keylessly and stores the signature. Errors: SIGN_KEYLESS_SERVICE, SIGN_IDENTITY_TOKEN_INVALID, registry codes. */
 export async function signImageKeyless(options: SignImageKeylessOptions): Promise<KeylessSignResult> {
-  const { client, signal } = options;
-  const format = options.format ?? 'bundle';
-  const target = await resolveTarget(options.reference, client, signal === undefined ? {} : { signal });
-  const subject = target.descriptor;
-  if (subject === undefined) throw new BosunError('INTERNAL', 'resolveTarget returned no descriptor');
-  const location = storageLocation(target.image, client, options);
+  const { format, target, subject, location, repository, created, withSignal, base } =
+    await prepareSignTarget(options);
   const annotations = options.annotations ?? {};
-  const created = rfc3339((options.now ?? (() => new Date()))());
-  const repository = `${location.registry}/${location.repository}`;
-  const withSignal = signal === undefined ? {} : { signal };
-  const base = {
-    format,
-    reference: target.pinned,
-    digest: target.digest,
-    resolvedFromTag: target.resolvedFromTag,
-  };
   switch (format) {
     case 'legacy': {
-      const payload = buildSimpleSigningPayload({
-        dockerReference: cosignRepositoryName(target.image),
-        manifestDigest: target.digest,
-        annotations: Object.keys(annotations).length === 0 ? null : annotations,
-      });
+      const payload = simpleSigningPayloadFor(target, annotations);
       const bundle = await signMessageKeyless(options, payload);
       if (bundle.content.$case !== 'messageSignature')
         throw new BosunError('INTERNAL', 'expected a message signature');
@@ -134,32 +110,12 @@ export interface KeylessAttestResult extends KeylessSignResult {
 
 /** Attests an image keylessly and stores the attestation. */
 export async function attestImageKeyless(options: AttestImageKeylessOptions): Promise<KeylessAttestResult> {
-  const { client, signal } = options;
-  const format = options.format ?? 'bundle';
-  const target = await resolveTarget(options.reference, client, signal === undefined ? {} : { signal });
-  const subject = target.descriptor;
-  if (subject === undefined) throw new BosunError('INTERNAL', 'resolveTarget returned no descriptor');
-  const location = storageLocation(target.image, client, options);
-  const now = (options.now ?? (() => new Date()))();
-  const statement = buildCosignAttestation({
-    type: options.type,
-    predicate: options.predicate,
-    repository: cosignRepositoryName(target.image),
-    manifestDigest: target.digest,
-    timestamp: now,
-  });
+  const prepared = await prepareSignTarget(options);
+  const { format, target, subject, location, repository, created, withSignal } = prepared;
+  const statement = cosignAttestationFor(target, options.type, options.predicate, prepared.now);
   const predicateType = statement.predicateType;
   const bundle = await signDsseKeyless(options, IN_TOTO_PAYLOAD_TYPE, buildStatement(statement));
-  const repository = `${location.registry}/${location.repository}`;
-  const withSignal = signal === undefined ? {} : { signal };
-  const base = {
-    format,
-    reference: target.pinned,
-    digest: target.digest,
-    resolvedFromTag: target.resolvedFromTag,
-    predicateType,
-    bundle: serializeBundle(bundle),
-  };
+  const base = { ...prepared.base, predicateType, bundle: serializeBundle(bundle) };
   switch (format) {
     case 'legacy': {
       if (bundle.content.$case !== 'dsseEnvelope')
@@ -185,7 +141,7 @@ export async function attestImageKeyless(options: AttestImageKeylessOptions): Pr
             ...legacyAnnotations(bundle),
           },
         },
-        { created: rfc3339(now), ...withSignal },
+        { created, ...withSignal },
       );
       return {
         ...base,
@@ -195,7 +151,7 @@ export async function attestImageKeyless(options: AttestImageKeylessOptions): Pr
     }
     case 'bundle': {
       const result = await attachBundle(location, subject, base.bundle, predicateType, {
-        created: rfc3339(now),
+        created,
         ...withSignal,
       });
       return { ...base, stored: { repository, manifestDigest: result.manifestDigest }, appended: true };
