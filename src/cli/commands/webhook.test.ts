@@ -43,3 +43,16 @@ describe('bosun webhook serve --pull-secrets-from-api', () => {
     ]).toEqual([2, true, false]);
   });
 });
+
+describe('bosun webhook manifests --pull-secrets-from-api', () => {
+  it('grants reading secrets and passes the flag to the server', async () => {
+    const io = memoryIo({ cwd: dir });
+    const code = await run(['webhook', 'manifests', '--pull-secrets-from-api'], io);
+    const out = io.out();
+    expect([
+      code,
+      out.includes('--pull-secrets-from-api'),
+      out.includes('bosun-webhook-pull-secrets'),
+    ]).toEqual([0, true, true]);
+  });
+});

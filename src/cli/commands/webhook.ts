@@ -193,6 +193,10 @@ Examples:
       '--registry-secret <name>',
       'a dockerconfigjson Secret in the namespace with registry credentials',
     )
+    .option(
+      '--pull-secrets-from-api',
+      "let the webhook read pods' imagePullSecrets (ClusterRole to get secrets, service account token)",
+    )
     .option('--no-mutate', 'do not register the mutating webhook (digest pinning)')
     .addHelpText(
       'after',
@@ -216,6 +220,7 @@ Examples:
         timeoutSeconds: string;
         match: string;
         registrySecret?: string;
+        pullSecretsFromApi?: boolean;
         mutate: boolean;
       }) => {
         const policies: Record<string, string> = {};
@@ -238,6 +243,7 @@ Examples:
           timeoutSeconds: positiveInt('--timeout-seconds', flags.timeoutSeconds, 30),
           noMatch: oneOf('--no-match', flags.match, NO_MATCH),
           ...(flags.registrySecret === undefined ? {} : { registrySecret: flags.registrySecret }),
+          ...(flags.pullSecretsFromApi === true ? { pullSecretsFromApi: true } : {}),
           mutate: flags.mutate,
         });
         io.stdout.write(manifests.yaml);
