@@ -5,24 +5,18 @@
  */
 import { isBosunError } from '../../util/errors.ts';
 import { parseBundle, verifyBundle } from '../bundle.ts';
-import { IN_TOTO_PAYLOAD_TYPE } from '../dsse.ts';
-import { parseStatement, type Statement, type Subject } from '../in-toto.ts';
 import { inspectReferrer, listBundleReferrers, type StoredBundle } from '../storage/index.ts';
-import { fail, fetchLayer, mapLimited, type CheckContext, type Checked } from './context.ts';
+import {
+  fail,
+  fetchLayer,
+  mapLimited,
+  partitionChecked,
+  type CheckContext,
+  type Checked,
+} from './context.ts';
 import { checkKeylessBundle } from './keyless-check.ts';
-import type { KeylessSignerInfo, VerificationFailure, VerificationSource } from './types.ts';
-
-/** A statement signed by one of the keys, about this image. */
-export interface VerifiedStatement {
-  readonly source: VerificationSource;
-  readonly keyIndex: number;
-  readonly keyHint: string;
-  readonly signer?: KeylessSignerInfo;
-  readonly statement: Statement;
-  /** The subject entry naming this digest. */
-  readonly subject: Subject;
-  readonly payloadBytes: Buffer;
-}
+import { checkSignedStatement, type StatementSigner, type VerifiedStatement } from './signed-statement.ts';
+import type { VerificationFailure, VerificationSource } from './types.ts';
 
 /**
  * Verifies the bundles attached to `context.digest` whose predicate type `wanted` accepts.
@@ -53,14 +47,7 @@ export async function checkBundleStatements(
       }
     },
   );
-  const verified: VerifiedStatement[] = [];
-  const failures: VerificationFailure[] = [];
-  for (const result of results) {
-    if (result === undefined) continue;
-    if (result.ok) verified.push(result.value);
-    else failures.push(result.failure);
-  }
-  return { verified, failures };
+  return partitionChecked(results);
 }
 
 async function checkBundle(
@@ -90,7 +77,7 @@ async function checkBundle(
     throw error;
   }
   if (parsed.content.kind !== 'dsse') return fail('bundle-invalid', source, 'not a DSSE bundle');
-  let signer: { keyIndex: number; keyHint: string; signer?: KeylessSignerInfo };
+  let signer: StatementSigner;
   if (context.keyless !== undefined) {
     const checked = checkKeylessBundle(context.keyless, parsed.bundle, source);
     if (!checked.ok) return checked;
@@ -101,45 +88,13 @@ async function checkBundle(
     if (key === undefined) return fail('signature-mismatch', source);
     signer = { keyIndex, keyHint: key.hint };
   }
-  const envelope = parsed.content.envelope;
-  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return fail('statement-invalid', source, 'payloadType');
-  let statement: Statement;
-  try {
-    statement = parseStatement(envelope.payload, { input: `statement in ${stored.layer.digest}` });
-  } catch (error) {
-    if (isBosunError(error)) return fail('statement-invalid', source, error.code);
-    throw error;
-  }
-  if (!wanted(statement.predicateType)) {
-    // Only a lying annotation gets here (an absent one means "look inside").
-    return claimed === undefined
-      ? undefined
-      : fail('predicate-type-mismatch', source, statement.predicateType.slice(0, 200));
-  }
-  const subject = subjectFor(statement, context.digest);
-  if (subject === undefined) return fail('digest-mismatch', source, firstSubjectDigest(statement));
-  return {
-    ok: true,
-    value: {
-      source,
-      ...signer,
-      statement,
-      subject,
-      payloadBytes: Buffer.from(envelope.payload),
-    },
-  };
-}
-
-/** The subject naming `digest` (`sha256:<hex>` → `{sha256: hex}`). */
-export function subjectFor(statement: Statement, digest: string): Subject | undefined {
-  const colon = digest.indexOf(':');
-  const algorithm = digest.slice(0, colon);
-  const hex = digest.slice(colon + 1);
-  return statement.subjects.find((s) => s.digest[algorithm] === hex);
-}
-
-export function firstSubjectDigest(statement: Statement): string {
-  const first = statement.subjects[0];
-  const entry = first === undefined ? undefined : Object.entries(first.digest)[0];
-  return entry === undefined ? 'none' : `${entry[0]}:${entry[1]}`.slice(0, 200);
+  return checkSignedStatement(
+    context,
+    parsed.content.envelope,
+    signer,
+    wanted,
+    claimed,
+    source,
+    stored.layer.digest,
+  );
 }

@@ -36,6 +36,21 @@ export function fail<T>(
   };
 }
 
+/** Splits check outcomes into values and failures; `undefined` outcomes (skipped) are dropped. */
+export function partitionChecked<T>(results: readonly (Checked<T> | undefined)[]): {
+  readonly verified: T[];
+  readonly failures: VerificationFailure[];
+} {
+  const verified: T[] = [];
+  const failures: VerificationFailure[] = [];
+  for (const result of results) {
+    if (result === undefined) continue;
+    if (result.ok) verified.push(result.value);
+    else failures.push(result.failure);
+  }
+  return { verified, failures };
+}
+
 /**
  * A payload/envelope/bundle blob read whole, verified by digest and bounded; a missing, oversized
  * or mismatching blob is a `payload-unavailable` failure (transport errors still throw).

@@ -4,20 +4,20 @@
  * an unsigned hint.
  */
 import { isBosunError } from '../../util/errors.ts';
-import {
-  DSSE_ENVELOPE_MEDIA_TYPE,
-  IN_TOTO_PAYLOAD_TYPE,
-  parseDsse,
-  verifyDsse,
-  type DsseEnvelope,
-} from '../dsse.ts';
-import { parseStatement } from '../in-toto.ts';
+import { DSSE_ENVELOPE_MEDIA_TYPE, parseDsse, verifyDsse, type DsseEnvelope } from '../dsse.ts';
 import { PREDICATE_TYPE_ANNOTATION, type SignatureLayerDescriptor } from '../storage/index.ts';
-import { firstSubjectDigest, subjectFor, type VerifiedStatement } from './bundle-statements.ts';
-import { fail, fetchLayer, mapLimited, type CheckContext, type Checked } from './context.ts';
+import {
+  fail,
+  fetchLayer,
+  mapLimited,
+  partitionChecked,
+  type CheckContext,
+  type Checked,
+} from './context.ts';
 import { readSignatureImage } from './legacy-signatures.ts';
 import { checkKeylessLayer } from './keyless-check.ts';
-import type { KeylessSignerInfo, VerificationFailure, VerificationSource } from './types.ts';
+import { checkSignedStatement, type StatementSigner, type VerifiedStatement } from './signed-statement.ts';
+import type { VerificationFailure, VerificationSource } from './types.ts';
 
 export async function checkLegacyAttestations(
   context: CheckContext,
@@ -32,14 +32,7 @@ export async function checkLegacyAttestations(
       layerDigest: layer.digest,
     }),
   );
-  const verified: VerifiedStatement[] = [];
-  const failures: VerificationFailure[] = [];
-  for (const result of results) {
-    if (result === undefined) continue;
-    if (result.ok) verified.push(result.value);
-    else failures.push(result.failure);
-  }
-  return { verified, failures };
+  return partitionChecked(results);
 }
 
 async function checkAttestationLayer(
@@ -66,31 +59,7 @@ async function checkAttestationLayer(
   }
   const signer = checkEnvelopeSigner(context, layer, envelope, source);
   if (!signer.ok) return signer;
-  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return fail('statement-invalid', source, 'payloadType');
-  let statement;
-  try {
-    statement = parseStatement(envelope.payload, { input: `statement in ${layer.digest}` });
-  } catch (error) {
-    if (isBosunError(error)) return fail('statement-invalid', source, error.code);
-    throw error;
-  }
-  if (!wanted(statement.predicateType)) {
-    return claimed === undefined
-      ? undefined
-      : fail('predicate-type-mismatch', source, statement.predicateType.slice(0, 200));
-  }
-  const subject = subjectFor(statement, context.digest);
-  if (subject === undefined) return fail('digest-mismatch', source, firstSubjectDigest(statement));
-  return {
-    ok: true,
-    value: {
-      source,
-      ...signer.value,
-      statement,
-      subject,
-      payloadBytes: Buffer.from(envelope.payload),
-    },
-  };
+  return checkSignedStatement(context, envelope, signer.value, wanted, claimed, source, layer.digest);
 }
 
 function checkEnvelopeSigner(
@@ -98,7 +67,7 @@ function checkEnvelopeSigner(
   layer: SignatureLayerDescriptor,
   envelope: DsseEnvelope,
   source: VerificationSource,
-): Checked<{ keyIndex: number; keyHint: string; signer?: KeylessSignerInfo }> {
+): Checked<StatementSigner> {
   if (context.keyless !== undefined) {
     return checkKeylessLayer(context.keyless, layer.annotations, { kind: 'dsse', envelope }, source);
   }

@@ -16,7 +16,15 @@ import {
   signatureLayers,
   type SignatureLayerDescriptor,
 } from '../storage/index.ts';
-import { decodeStdBase64, fail, fetchLayer, mapLimited, type CheckContext, type Checked } from './context.ts';
+import {
+  decodeStdBase64,
+  fail,
+  fetchLayer,
+  mapLimited,
+  partitionChecked,
+  type CheckContext,
+  type Checked,
+} from './context.ts';
 import { checkKeylessLayer } from './keyless-check.ts';
 import type {
   KeylessSignerInfo,
@@ -75,13 +83,7 @@ export async function checkLegacySignatures(
       layerDigest: layer.digest,
     }),
   );
-  const verified: LegacySignature[] = [];
-  const failures: VerificationFailure[] = [];
-  for (const result of results) {
-    if (result.ok) verified.push(result.value);
-    else failures.push(result.failure);
-  }
-  return { verified, failures };
+  return partitionChecked(results);
 }
 
 async function checkLegacyLayer(

@@ -90,3 +90,23 @@ export function baseCacheKey(prepared: Prepared): string {
     [...prepared.formats].sort().join(','),
   ].join('|');
 }
+
+/** A `min*` threshold option: a positive integer, 1 when not given. */
+export function positiveThreshold(value: number | undefined, input: string): number {
+  const min = value ?? 1;
+  if (!Number.isSafeInteger(min) || min < 1) {
+    throw new BosunError('SIGN_OPTIONS_INVALID', `${input} must be a positive integer`, {
+      details: { input },
+    });
+  }
+  return min;
+}
+
+/** The fields every verification result reports about the image. */
+export function targetFields(target: ResolvedTarget): {
+  readonly reference: string;
+  readonly digest: string;
+  readonly resolvedFromTag: boolean;
+} {
+  return { reference: target.pinned, digest: target.digest, resolvedFromTag: target.resolvedFromTag };
+}

@@ -1,16 +1,23 @@
 /**
  * `cosign verify-attestation --key --type` for both storage formats: attestations of the wanted
  * predicate type whose envelope verifies with a trusted key and whose statement names this image
- * digest, then the caller's condition. The condition is a plain predicate for now; the policy
- * layer plugs its CEL evaluation in here.
+ * digest, then the caller's condition: a plain function of the statement. The CLI builds it from
+ * `--condition` in src/cli/commands/attestation-condition.ts (a CEL expression compiled by the
+ * policy layer's compileCelPredicate, or the vulnerability-record shortcuts).
  */
-import { BosunError } from '../../util/errors.ts';
 import { predicateTypeUri, type Statement } from '../in-toto.ts';
 import type { SignatureFormat } from '../sign-image.ts';
-import { checkBundleStatements, type VerifiedStatement } from './bundle-statements.ts';
+import { checkBundleStatements } from './bundle-statements.ts';
 import type { VerificationCache } from './cache.ts';
 import { checkLegacyAttestations } from './legacy-attestations.ts';
-import { baseCacheKey, prepare, type VerifyCommonOptions } from './options.ts';
+import {
+  baseCacheKey,
+  positiveThreshold,
+  prepare,
+  targetFields,
+  type VerifyCommonOptions,
+} from './options.ts';
+import { verifiedFromStatement, type VerifiedStatement } from './signed-statement.ts';
 import type { VerificationFailure, VerifiedAttestation } from './types.ts';
 
 /** What a condition sees besides the statement. */
@@ -62,12 +69,7 @@ export interface ImageAttestationVerification extends AttestationVerdict {
 export async function verifyImageAttestations(
   options: VerifyImageAttestationsOptions,
 ): Promise<ImageAttestationVerification> {
-  const min = options.minAttestations ?? 1;
-  if (!Number.isSafeInteger(min) || min < 1) {
-    throw new BosunError('SIGN_OPTIONS_INVALID', 'minAttestations must be a positive integer', {
-      details: { input: 'minAttestations' },
-    });
-  }
+  const min = positiveThreshold(options.minAttestations, 'minAttestations');
   const predicateType = predicateTypeUri(options.type);
   const prepared = await prepare(options);
   const { target, context, formats } = prepared;
@@ -75,9 +77,7 @@ export async function verifyImageAttestations(
   const cacheKey = `att|${baseCacheKey(prepared)}|${predicateType}|${options.conditionKey ?? ''}|${min}`;
   const result = (verdict: AttestationVerdict, fromCache: boolean): ImageAttestationVerification => ({
     ...verdict,
-    reference: target.pinned,
-    digest: target.digest,
-    resolvedFromTag: target.resolvedFromTag,
+    ...targetFields(target),
     predicateType,
     fromCache,
   });
@@ -108,19 +108,7 @@ export async function verifyImageAttestations(
         continue;
       }
     }
-    verified.push({
-      format,
-      source: entry.source,
-      keyIndex: entry.keyIndex,
-      keyHint: entry.keyHint,
-      ...(entry.signer === undefined ? {} : { signer: entry.signer }),
-      manifestDigest: target.digest,
-      annotations: entry.subject.annotations ?? null,
-      payloadBytes: entry.payloadBytes,
-      statement: entry.statement,
-      predicateType,
-      subject: entry.subject,
-    });
+    verified.push({ ...verifiedFromStatement(format, entry, target.digest), predicateType });
   }
   const attesters = new Set(verified.map((v) => v.keyIndex)).size;
   if (attesters < min) failures.push({ reason: 'too-few-signatures', detail: `${attesters} of ${min}` });

@@ -5,12 +5,18 @@
  * means the answer could not be decided (registry unreachable, bad options).
  */
 import { repositoryAliases } from '../storage/index.ts';
-import { BosunError } from '../../util/errors.ts';
 import { checkBundleStatements } from './bundle-statements.ts';
 import type { VerificationCache } from './cache.ts';
 import { missingAnnotation } from './context.ts';
 import { checkLegacySignatures } from './legacy-signatures.ts';
-import { baseCacheKey, prepare, type VerifyCommonOptions } from './options.ts';
+import {
+  baseCacheKey,
+  positiveThreshold,
+  prepare,
+  targetFields,
+  type VerifyCommonOptions,
+} from './options.ts';
+import { verifiedFromStatement } from './signed-statement.ts';
 import type { VerificationFailure, VerifiedSignature } from './types.ts';
 import { PREDICATE_TYPES } from '../in-toto.ts';
 import { marshalGoJson } from '../json/go-json.ts';
@@ -53,12 +59,7 @@ export interface ImageSignatureVerification extends SignatureVerdict {
 export async function verifyImageSignatures(
   options: VerifyImageSignaturesOptions,
 ): Promise<ImageSignatureVerification> {
-  const minSignatures = options.minSignatures ?? 1;
-  if (!Number.isSafeInteger(minSignatures) || minSignatures < 1) {
-    throw new BosunError('SIGN_OPTIONS_INVALID', 'minSignatures must be a positive integer', {
-      details: { input: 'minSignatures' },
-    });
-  }
+  const minSignatures = positiveThreshold(options.minSignatures, 'minSignatures');
   const prepared = await prepare(options);
   const { target, context, formats } = prepared;
   const required = options.annotations ?? {};
@@ -66,9 +67,7 @@ export async function verifyImageSignatures(
   const cacheKey = `sig|${baseCacheKey(prepared)}|${marshalGoJson(required)}|${minSignatures}|${checkReference}`;
   const result = (verdict: SignatureVerdict, fromCache: boolean): ImageSignatureVerification => ({
     ...verdict,
-    reference: target.pinned,
-    digest: target.digest,
-    resolvedFromTag: target.resolvedFromTag,
+    ...targetFields(target),
     fromCache,
   });
   const cached = options.cache?.get(cacheKey);
@@ -83,18 +82,7 @@ export async function verifyImageSignatures(
   const failures: VerificationFailure[] = [...legacy.failures, ...bundle.failures];
   const candidates: VerifiedSignature[] = [
     ...legacy.verified,
-    ...bundle.verified.map((v): VerifiedSignature => ({
-      format: 'bundle',
-      source: v.source,
-      keyIndex: v.keyIndex,
-      keyHint: v.keyHint,
-      ...(v.signer === undefined ? {} : { signer: v.signer }),
-      manifestDigest: target.digest,
-      annotations: v.subject.annotations ?? null,
-      payloadBytes: v.payloadBytes,
-      statement: v.statement,
-      subject: v.subject,
-    })),
+    ...bundle.verified.map((v): VerifiedSignature => verifiedFromStatement('bundle', v, target.digest)),
   ];
   const aliases = new Set(repositoryAliases(target.image));
   const verified: VerifiedSignature[] = [];
