@@ -28,15 +28,25 @@ export async function replaceDbAtomically<T>(
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const reuse = options.copyExisting && (await isCurrentDb(path));
   if (reuse) await copyFile(path, temp);
+  // A fresh import stages its affected rows in a second temp file (see `createTables`).
+  const staging = `${temp}-staging`;
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(temp);
     useBuildPragmas(db);
-    if (!reuse) createTables(db);
+    if (!reuse) {
+      db.prepare('ATTACH DATABASE ? AS staging').run(staging);
+      useBuildPragmas(db, 'staging');
+      createTables(db, 'staging');
+    }
     // Indexes are built after a fresh bulk import, but an incremental update needs them for lookups.
     if (reuse) createIndexes(db);
     const result = await work(db);
-    if (!reuse) clusterAffected(db);
+    if (!reuse) {
+      clusterAffected(db, 'staging');
+      db.exec('DETACH DATABASE staging');
+      await rm(staging, { force: true });
+    }
     createIndexes(db);
     writeSummary(db, options.now);
     db.exec('PRAGMA journal_mode = DELETE');
@@ -54,6 +64,8 @@ export async function replaceDbAtomically<T>(
     }
     await rm(temp, { force: true });
     await rm(`${temp}-journal`, { force: true });
+    await rm(staging, { force: true });
+    await rm(`${staging}-journal`, { force: true });
     throw error;
   }
 }
@@ -104,6 +116,8 @@ async function syncFile(path: string): Promise<void> {
   }
 }
 
+const TEMP_SUFFIXES = ['.tmp', '.tmp-journal', '.tmp-staging', '.tmp-staging-journal'];
+
 /** Temp files left by a process that died mid-build (its pid no longer runs). */
 async function removeStaleTemps(path: string): Promise<void> {
   const prefix = `.${basename(path)}.`;
@@ -114,7 +128,7 @@ async function removeStaleTemps(path: string): Promise<void> {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(prefix) || !(name.endsWith('.tmp') || name.endsWith('.tmp-journal'))) continue;
+    if (!name.startsWith(prefix) || !TEMP_SUFFIXES.some((suffix) => name.endsWith(suffix))) continue;
     const pid = Number(name.slice(prefix.length).split('.')[0]);
     if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
     await rm(join(dirname(path), name), { force: true });
