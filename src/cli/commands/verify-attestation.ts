@@ -2,26 +2,19 @@ import type { Command } from 'commander';
 import { predicateTypeUri, verifyImageAttestations, type AttestationCondition } from '../../sign/index.ts';
 import type { CliIo, CommandOutcome } from '../io.ts';
 import { addImageOptions } from '../image-options.ts';
-import {
-  collect,
-  loadVerifyKeys,
-  openSigningClients,
-  parsePositiveInteger,
-  type SignatureRepoFlags,
-} from './sign-common.ts';
-import { writeFailures } from './verify.ts';
-import {
-  addKeylessVerifyOptions,
-  checkedLines,
-  loadKeylessVerify,
-  verifiedWith,
-  wantsKeylessVerify,
-  type KeylessVerifyFlags,
-} from './keyless-flags.ts';
+import { parsePositiveInteger } from './sign-common.ts';
+import { addKeylessVerifyOptions, checkedLines } from './keyless-flags.ts';
 import { parseAttestationCondition } from './attestation-condition.ts';
+import {
+  addTrustedKeyOption,
+  openVerification,
+  reportVerdict,
+  writeNotCounted,
+  writeVerified,
+  type VerifyTrustFlags,
+} from './verify-common.ts';
 
-interface VerifyAttestationFlags extends SignatureRepoFlags, KeylessVerifyFlags {
-  key: string[];
+interface VerifyAttestationFlags extends VerifyTrustFlags {
   type: string;
   condition?: string;
   minSignatures: string;
@@ -30,18 +23,14 @@ interface VerifyAttestationFlags extends SignatureRepoFlags, KeylessVerifyFlags 
 export function registerVerifyAttestation(program: Command, io: CliIo, outcome: CommandOutcome): void {
   addImageOptions(
     addKeylessVerifyOptions(
-      program
-        .command('verify-attestation')
-        .description(
-          'verify the attestations of one predicate type on an image (cosign-compatible, both storage formats)',
-        )
-        .argument('<image>', 'registry reference; a tag is resolved to its digest now')
-        .option(
-          '--key <file>',
-          'trusted public key (cosign.pub); repeatable, any of them may verify',
-          collect,
-          [],
-        )
+      addTrustedKeyOption(
+        program
+          .command('verify-attestation')
+          .description(
+            'verify the attestations of one predicate type on an image (cosign-compatible, both storage formats)',
+          )
+          .argument('<image>', 'registry reference; a tag is resolved to its digest now'),
+      )
         .option(
           '--type <type>',
           'predicate type: custom, cyclonedx, spdx, spdxjson, vuln, slsaprovenance, slsaprovenance1, link, or a URI',
@@ -93,52 +82,30 @@ Examples:
           return verdict.ok;
         };
       }
-      const keyless = wantsKeylessVerify(flags)
-        ? await loadKeylessVerify(io, flags, flags.key.length > 0)
-        : undefined;
-      const keys = keyless === undefined ? await loadVerifyKeys(io, flags.key) : [];
-      const clients = await openSigningClients(flags, io, image);
+      const opened = await openVerification(io, flags, image);
       try {
         const result = await verifyImageAttestations({
-          reference: image,
-          ...(keyless === undefined ? { keys } : { keyless }),
+          ...opened.common,
           type: flags.type,
-          client: clients.client,
           minAttestations,
           ...(condition === undefined ? {} : { condition }),
-          ...(clients.signatureRepo === undefined ? {} : { signatureRepo: clients.signatureRepo }),
-          ...(clients.signatureClient === undefined ? {} : { signatureClient: clients.signatureClient }),
         });
-        io.stderr.write(`Verification for ${result.reference} (${result.predicateType}) --\n`);
-        if (result.resolvedFromTag) io.stderr.write(`(the tag ${image} points at ${result.digest} now)\n`);
-        if (!result.ok) {
-          io.stderr.write(
-            `Error: no matching attestations (${result.verified.length} verified, ${minAttestations} needed):\n`,
-          );
-          writeFailures(io, result.failures);
-          outcome.exitCode = 1;
-          return;
-        }
+        const heading = `${result.reference} (${result.predicateType})`;
+        const what = { heading, noun: 'attestations', needed: minAttestations };
+        if (!reportVerdict(io, outcome, image, result, what)) return;
         io.stderr.write(
           'The following checks were performed on each of these attestations:\n' +
             '  - The statement is about this image digest and has the predicate type asked for\n' +
-            checkedLines(keyless !== undefined) +
+            checkedLines(opened.keyless) +
             (flags.condition === undefined ? '' : `  - The condition ${flags.condition} holds\n`),
         );
-        if (result.failures.length > 0) {
-          io.stderr.write('Not counted:\n');
-          writeFailures(io, result.failures);
-        }
-        for (const v of result.verified) {
-          io.stderr.write(
-            `  verified: ${v.format} ${v.source.manifestDigest} ${verifiedWith(v, flags.key)}\n`,
-          );
-        }
+        writeNotCounted(io, result.failures);
+        writeVerified(io, result.verified, flags.key);
         for (const v of result.verified) {
           io.stdout.write(`${JSON.stringify(JSON.parse(v.payloadBytes.toString('utf8')))}\n`);
         }
       } finally {
-        await clients.close();
+        await opened.close();
       }
     });
 }

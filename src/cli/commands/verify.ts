@@ -1,27 +1,20 @@
 import type { Command } from 'commander';
-import { verifyImageSignatures, type VerificationFailure } from '../../sign/index.ts';
+import { verifyImageSignatures } from '../../sign/index.ts';
 import type { CliIo, CommandOutcome } from '../io.ts';
 import { addImageOptions } from '../image-options.ts';
 import { parseFormat } from '../formats.ts';
+import { collect, parseAnnotations, parsePositiveInteger } from './sign-common.ts';
+import { addKeylessVerifyOptions, checkedLines } from './keyless-flags.ts';
 import {
-  collect,
-  loadVerifyKeys,
-  openSigningClients,
-  parseAnnotations,
-  parsePositiveInteger,
-  type SignatureRepoFlags,
-} from './sign-common.ts';
-import {
-  addKeylessVerifyOptions,
-  checkedLines,
-  loadKeylessVerify,
-  verifiedWith,
-  wantsKeylessVerify,
-  type KeylessVerifyFlags,
-} from './keyless-flags.ts';
+  addTrustedKeyOption,
+  openVerification,
+  reportVerdict,
+  writeNotCounted,
+  writeVerified,
+  type VerifyTrustFlags,
+} from './verify-common.ts';
 
-interface VerifyFlags extends SignatureRepoFlags, KeylessVerifyFlags {
-  key: string[];
+interface VerifyFlags extends VerifyTrustFlags {
   annotations: string[];
   minSignatures: string;
   checkDockerReference?: boolean;
@@ -31,18 +24,14 @@ interface VerifyFlags extends SignatureRepoFlags, KeylessVerifyFlags {
 export function registerVerify(program: Command, io: CliIo, outcome: CommandOutcome): void {
   addImageOptions(
     addKeylessVerifyOptions(
-      program
-        .command('verify')
-        .description(
-          'verify the signatures of an image with public keys (cosign-compatible, both storage formats)',
-        )
-        .argument('<image>', 'registry reference; a tag is resolved to its digest now')
-        .option(
-          '--key <file>',
-          'trusted public key (cosign.pub); repeatable, any of them may verify',
-          collect,
-          [],
-        )
+      addTrustedKeyOption(
+        program
+          .command('verify')
+          .description(
+            'verify the signatures of an image with public keys (cosign-compatible, both storage formats)',
+          )
+          .argument('<image>', 'registry reference; a tag is resolved to its digest now'),
+      )
         .option(
           '-a, --annotations <key=value>',
           'claim every counted signature must carry (repeatable)',
@@ -89,46 +78,23 @@ must name the identity and OIDC issuer given. Without --trusted-root the root co
       const output = parseFormat(flags.output, ['json', 'text'] as const);
       const annotations = parseAnnotations(flags.annotations);
       const minSignatures = parsePositiveInteger(flags.minSignatures, '--min-signatures');
-      const keyless = wantsKeylessVerify(flags)
-        ? await loadKeylessVerify(io, flags, flags.key.length > 0)
-        : undefined;
-      const keys = keyless === undefined ? await loadVerifyKeys(io, flags.key) : [];
-      const clients = await openSigningClients(flags, io, image);
+      const opened = await openVerification(io, flags, image);
       try {
         const result = await verifyImageSignatures({
-          reference: image,
-          ...(keyless === undefined ? { keys } : { keyless }),
-          client: clients.client,
+          ...opened.common,
           minSignatures,
           checkDockerReference: flags.checkDockerReference === true,
           ...(annotations === undefined ? {} : { annotations }),
-          ...(clients.signatureRepo === undefined ? {} : { signatureRepo: clients.signatureRepo }),
-          ...(clients.signatureClient === undefined ? {} : { signatureClient: clients.signatureClient }),
         });
-        io.stderr.write(`Verification for ${result.reference} --\n`);
-        if (result.resolvedFromTag) io.stderr.write(`(the tag ${image} points at ${result.digest} now)\n`);
-        if (!result.ok) {
-          io.stderr.write(
-            `Error: no matching signatures (${result.verified.length} verified, ${minSignatures} needed):\n`,
-          );
-          writeFailures(io, result.failures);
-          outcome.exitCode = 1;
-          return;
-        }
+        const what = { heading: result.reference, noun: 'signatures', needed: minSignatures };
+        if (!reportVerdict(io, outcome, image, result, what)) return;
         io.stderr.write(
           'The following checks were performed on each of these signatures:\n' +
             '  - The cosign claims were validated\n' +
-            checkedLines(keyless !== undefined),
+            checkedLines(opened.keyless),
         );
-        for (const v of result.verified) {
-          io.stderr.write(
-            `  verified: ${v.format} ${v.source.manifestDigest} ${verifiedWith(v, flags.key)}\n`,
-          );
-        }
-        if (result.failures.length > 0) {
-          io.stderr.write('Not counted:\n');
-          writeFailures(io, result.failures);
-        }
+        writeVerified(io, result.verified, flags.key);
+        writeNotCounted(io, result.failures);
         const payloads = result.verified.map((v) => JSON.parse(v.payloadBytes.toString('utf8')) as unknown);
         io.stdout.write(
           output === 'json'
@@ -136,26 +102,7 @@ must name the identity and OIDC issuer given. Without --trusted-root the root co
             : payloads.map((p) => `${JSON.stringify(p)}\n`).join(''),
         );
       } finally {
-        await clients.close();
+        await opened.close();
       }
     });
-}
-
-/** One line per rejected signature or attestation: reason, where it was, detail. */
-export function writeFailures(io: CliIo, failures: readonly VerificationFailure[]): void {
-  for (const f of failures) {
-    const where = f.source === undefined ? '' : ` ${f.source.format} ${f.source.manifestDigest}`;
-    // Details can quote untrusted signed text (a claimed repository): no control characters reach the terminal.
-    const detail = f.detail === undefined ? '' : ` (${printable(f.detail)})`;
-    io.stderr.write(`  - ${f.reason}${where}${detail}\n`);
-  }
-}
-
-function printable(text: string): string {
-  let out = '';
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    out += code < 0x20 || (code >= 0x7f && code < 0xa0) ? '?' : char;
-  }
-  return out;
 }
