@@ -9,13 +9,11 @@ import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeDsse, signDsse
 import { buildStatement } from './in-toto.ts';
 import type { PrivateKey } from './keys/types.ts';
 import type { SignatureFormat } from './sign-image.ts';
-import { cosignAttestationFor, prepareSignTarget } from './sign-target.ts';
+import { cosignAttestationFor, prepareSignTarget, storeBundle, storeLegacyLayer } from './sign-target.ts';
 import {
-  appendSignatureLayer,
-  attachBundle,
-  cosignTag,
   PREDICATE_TYPE_ANNOTATION,
   SIGNATURE_ANNOTATION,
+  type SignatureLayerDescriptor,
   type StorageOptions,
 } from './storage/index.ts';
 
@@ -49,7 +47,7 @@ export interface AttestImageResult {
 export async function attestImage(options: AttestImageOptions): Promise<AttestImageResult> {
   const { key } = options;
   const prepared = await prepareSignTarget(options);
-  const { format, target, subject, location, repository, created, withSignal } = prepared;
+  const { format, target } = prepared;
   const statement = cosignAttestationFor(target, options.type, options.predicate, prepared.now);
   const statementBytes = buildStatement(statement);
   const predicateType = statement.predicateType;
@@ -57,37 +55,22 @@ export async function attestImage(options: AttestImageOptions): Promise<AttestIm
   switch (format) {
     case 'legacy': {
       const envelope = serializeDsse(signDsse(key, IN_TOTO_PAYLOAD_TYPE, statementBytes));
-      const tag = cosignTag(target.digest, 'att');
       // cosign's static attestation layer: the signature lives in the envelope, the annotation is "".
-      const result = await appendSignatureLayer(
-        location,
-        tag,
-        {
-          mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
-          bytes: envelope,
-          annotations: { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: predicateType },
-        },
-        {
-          created,
-          ...(options.replace === true
-            ? { replace: (layer) => layer.annotations[PREDICATE_TYPE_ANNOTATION] === predicateType }
-            : {}),
-          ...withSignal,
-        },
-      );
-      return {
-        ...base,
-        stored: { repository, tag, manifestDigest: result.manifestDigest },
-        appended: result.appended,
+      const layer = {
+        mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
+        bytes: envelope,
+        annotations: { [SIGNATURE_ANNOTATION]: '', [PREDICATE_TYPE_ANNOTATION]: predicateType },
       };
+      const replace =
+        options.replace === true
+          ? (stored: SignatureLayerDescriptor) =>
+              stored.annotations[PREDICATE_TYPE_ANNOTATION] === predicateType
+          : undefined;
+      return { ...base, ...(await storeLegacyLayer(prepared, 'att', layer, replace)) };
     }
     case 'bundle': {
       const bundle = createDsseBundle(key, IN_TOTO_PAYLOAD_TYPE, statementBytes);
-      const result = await attachBundle(location, subject, bundle, predicateType, {
-        created,
-        ...withSignal,
-      });
-      return { ...base, stored: { repository, manifestDigest: result.manifestDigest }, appended: true };
+      return { ...base, ...(await storeBundle(prepared, bundle, predicateType)) };
     }
   }
 }

@@ -10,14 +10,11 @@ import { IN_TOTO_PAYLOAD_TYPE } from './dsse.ts';
 import { buildCosignSignStatement, buildStatement, PREDICATE_TYPES } from './in-toto.ts';
 import type { PrivateKey } from './keys/types.ts';
 import { signBlob } from './signature.ts';
-import { prepareSignTarget, simpleSigningPayloadFor } from './sign-target.ts';
+import { prepareSignTarget, simpleSigningPayloadFor, storeBundle, storeLegacyLayer } from './sign-target.ts';
 import { SIMPLE_SIGNING_MEDIA_TYPE } from './simple-signing.ts';
 import {
-  appendSignatureLayer,
-  attachBundle,
   CERTIFICATE_ANNOTATION,
   CHAIN_ANNOTATION,
-  cosignTag,
   SIGNATURE_ANNOTATION,
   type StorageOptions,
 } from './storage/index.ts';
@@ -62,8 +59,8 @@ export interface SignImageResult {
 /** Signs an image and stores the signature in the registry. */
 export async function signImage(options: SignImageOptions): Promise<SignImageResult> {
   const { key } = options;
-  const { format, target, subject, location, repository, created, withSignal, base } =
-    await prepareSignTarget(options);
+  const prepared = await prepareSignTarget(options);
+  const { format, target, base } = prepared;
   const annotations = options.annotations ?? {};
   switch (format) {
     case 'legacy': {
@@ -74,18 +71,8 @@ export async function signImage(options: SignImageOptions): Promise<SignImageRes
       if (options.certificatePem !== undefined)
         layerAnnotations[CERTIFICATE_ANNOTATION] = options.certificatePem;
       if (options.chainPem !== undefined) layerAnnotations[CHAIN_ANNOTATION] = options.chainPem;
-      const tag = cosignTag(target.digest, 'sig');
-      const result = await appendSignatureLayer(
-        location,
-        tag,
-        { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: payload, annotations: layerAnnotations },
-        { created, ...withSignal },
-      );
-      return {
-        ...base,
-        stored: { repository, tag, manifestDigest: result.manifestDigest },
-        appended: result.appended,
-      };
+      const layer = { mediaType: SIMPLE_SIGNING_MEDIA_TYPE, bytes: payload, annotations: layerAnnotations };
+      return { ...base, ...(await storeLegacyLayer(prepared, 'sig', layer)) };
     }
     case 'bundle': {
       if (options.certificatePem !== undefined || options.chainPem !== undefined) {
@@ -95,11 +82,7 @@ export async function signImage(options: SignImageOptions): Promise<SignImageRes
       }
       const statement = buildStatement(buildCosignSignStatement(target.digest, annotations));
       const bundle = createDsseBundle(key, IN_TOTO_PAYLOAD_TYPE, statement);
-      const result = await attachBundle(location, subject, bundle, PREDICATE_TYPES.sign, {
-        created,
-        ...withSignal,
-      });
-      return { ...base, stored: { repository, manifestDigest: result.manifestDigest }, appended: true };
+      return { ...base, ...(await storeBundle(prepared, bundle, PREDICATE_TYPES.sign)) };
     }
   }
 }

@@ -9,9 +9,14 @@ import { buildCosignAttestation, type Statement } from './in-toto.ts';
 import type { SignatureFormat } from './sign-image.ts';
 import { buildSimpleSigningPayload } from './simple-signing.ts';
 import {
+  appendSignatureLayer,
+  attachBundle,
   cosignRepositoryName,
+  cosignTag,
   resolveTarget,
   storageLocation,
+  type AppendLayerOptions,
+  type NewSignatureLayer,
   type ResolvedTarget,
   type StorageLocation,
   type StorageOptions,
@@ -74,6 +79,41 @@ export async function prepareSignTarget(options: SignTargetOptions): Promise<Sig
       resolvedFromTag: target.resolvedFromTag,
     },
   };
+}
+
+/** Where a signature went: the `.sig`/`.att` tag (legacy) or the referrer's digest (bundle). */
+export interface StoredSignature {
+  readonly stored: { readonly repository: string; readonly tag?: string; readonly manifestDigest: string };
+  /** Legacy: false when the identical layer was already there. */
+  readonly appended: boolean;
+}
+
+/** Legacy format: appends the layer to the image's `.sig` or `.att` tag image. */
+export async function storeLegacyLayer(
+  prepared: SignTarget,
+  suffix: 'sig' | 'att',
+  layer: NewSignatureLayer,
+  replace?: AppendLayerOptions['replace'],
+): Promise<StoredSignature> {
+  const { target, location, repository, created, withSignal } = prepared;
+  const tag = cosignTag(target.digest, suffix);
+  const result = await appendSignatureLayer(location, tag, layer, {
+    created,
+    ...(replace === undefined ? {} : { replace }),
+    ...withSignal,
+  });
+  return { stored: { repository, tag, manifestDigest: result.manifestDigest }, appended: result.appended };
+}
+
+/** Bundle format: attaches the Sigstore bundle to the image as a referrer. */
+export async function storeBundle(
+  prepared: SignTarget,
+  bundle: Uint8Array,
+  predicateType: string,
+): Promise<StoredSignature> {
+  const { location, subject, repository, created, withSignal } = prepared;
+  const result = await attachBundle(location, subject, bundle, predicateType, { created, ...withSignal });
+  return { stored: { repository, manifestDigest: result.manifestDigest }, appended: true };
 }
 
 /** The legacy `.sig` payload: a simple-signing document naming the image and its claims. */

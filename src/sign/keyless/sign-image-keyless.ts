@@ -9,13 +9,16 @@ import { BosunError } from '../../util/errors.ts';
 import { DSSE_ENVELOPE_MEDIA_TYPE, IN_TOTO_PAYLOAD_TYPE, serializeDsse, type DsseEnvelope } from '../dsse.ts';
 import { buildCosignSignStatement, buildStatement, PREDICATE_TYPES } from '../in-toto.ts';
 import type { SignatureFormat, SignImageResult } from '../sign-image.ts';
-import { cosignAttestationFor, prepareSignTarget, simpleSigningPayloadFor } from '../sign-target.ts';
+import {
+  cosignAttestationFor,
+  prepareSignTarget,
+  simpleSigningPayloadFor,
+  storeBundle,
+  storeLegacyLayer,
+} from '../sign-target.ts';
 import { SIMPLE_SIGNING_MEDIA_TYPE } from '../simple-signing.ts';
 import {
-  appendSignatureLayer,
-  attachBundle,
   CERTIFICATE_ANNOTATION,
-  cosignTag,
   PREDICATE_TYPE_ANNOTATION,
   REKOR_BUNDLE_ANNOTATION,
   SIGNATURE_ANNOTATION,
@@ -47,8 +50,8 @@ export interface KeylessSignResult extends SignImageResult {
 
 /** Signs an image keylessly and stores the signature. Errors: SIGN_KEYLESS_SERVICE, SIGN_IDENTITY_TOKEN_INVALID, registry codes. */
 export async function signImageKeyless(options: SignImageKeylessOptions): Promise<KeylessSignResult> {
-  const { format, target, subject, location, repository, created, withSignal, base } =
-    await prepareSignTarget(options);
+  const prepared = await prepareSignTarget(options);
+  const { format, target, base } = prepared;
   const annotations = options.annotations ?? {};
   switch (format) {
     case 'legacy': {
@@ -56,40 +59,24 @@ export async function signImageKeyless(options: SignImageKeylessOptions): Promis
       const bundle = await signMessageKeyless(options, payload);
       if (bundle.content.$case !== 'messageSignature')
         throw new BosunError('INTERNAL', 'expected a message signature');
-      const tag = cosignTag(target.digest, 'sig');
-      const result = await appendSignatureLayer(
-        location,
-        tag,
-        {
-          mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
-          bytes: payload,
-          annotations: {
-            [SIGNATURE_ANNOTATION]: Buffer.from(bundle.content.messageSignature.signature).toString('base64'),
-            ...legacyAnnotations(bundle),
-          },
+      const layer = {
+        mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
+        bytes: payload,
+        annotations: {
+          [SIGNATURE_ANNOTATION]: Buffer.from(bundle.content.messageSignature.signature).toString('base64'),
+          ...legacyAnnotations(bundle),
         },
-        { created, ...withSignal },
-      );
+      };
       return {
         ...base,
-        stored: { repository, tag, manifestDigest: result.manifestDigest },
-        appended: result.appended,
+        ...(await storeLegacyLayer(prepared, 'sig', layer)),
         bundle: serializeBundle(bundle),
       };
     }
     case 'bundle': {
       const statement = buildStatement(buildCosignSignStatement(target.digest, annotations));
       const bundle = serializeBundle(await signDsseKeyless(options, IN_TOTO_PAYLOAD_TYPE, statement));
-      const result = await attachBundle(location, subject, bundle, PREDICATE_TYPES.sign, {
-        created,
-        ...withSignal,
-      });
-      return {
-        ...base,
-        stored: { repository, manifestDigest: result.manifestDigest },
-        appended: true,
-        bundle,
-      };
+      return { ...base, ...(await storeBundle(prepared, bundle, PREDICATE_TYPES.sign)), bundle };
     }
   }
 }
@@ -111,7 +98,7 @@ export interface KeylessAttestResult extends KeylessSignResult {
 /** Attests an image keylessly and stores the attestation. */
 export async function attestImageKeyless(options: AttestImageKeylessOptions): Promise<KeylessAttestResult> {
   const prepared = await prepareSignTarget(options);
-  const { format, target, subject, location, repository, created, withSignal } = prepared;
+  const { format, target } = prepared;
   const statement = cosignAttestationFor(target, options.type, options.predicate, prepared.now);
   const predicateType = statement.predicateType;
   const bundle = await signDsseKeyless(options, IN_TOTO_PAYLOAD_TYPE, buildStatement(statement));
@@ -128,33 +115,19 @@ export async function attestImageKeyless(options: AttestImageKeylessOptions): Pr
           sig: Buffer.from(s.sig),
         })),
       };
-      const tag = cosignTag(target.digest, 'att');
-      const result = await appendSignatureLayer(
-        location,
-        tag,
-        {
-          mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
-          bytes: serializeDsse(envelope),
-          annotations: {
-            [SIGNATURE_ANNOTATION]: '',
-            [PREDICATE_TYPE_ANNOTATION]: predicateType,
-            ...legacyAnnotations(bundle),
-          },
+      const layer = {
+        mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
+        bytes: serializeDsse(envelope),
+        annotations: {
+          [SIGNATURE_ANNOTATION]: '',
+          [PREDICATE_TYPE_ANNOTATION]: predicateType,
+          ...legacyAnnotations(bundle),
         },
-        { created, ...withSignal },
-      );
-      return {
-        ...base,
-        stored: { repository, tag, manifestDigest: result.manifestDigest },
-        appended: result.appended,
       };
+      return { ...base, ...(await storeLegacyLayer(prepared, 'att', layer)) };
     }
     case 'bundle': {
-      const result = await attachBundle(location, subject, base.bundle, predicateType, {
-        created,
-        ...withSignal,
-      });
-      return { ...base, stored: { repository, manifestDigest: result.manifestDigest }, appended: true };
+      return { ...base, ...(await storeBundle(prepared, base.bundle, predicateType)) };
     }
   }
 }

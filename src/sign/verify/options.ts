@@ -10,7 +10,7 @@ import {
   type StorageOptions,
 } from '../storage/index.ts';
 import type { CheckContext } from './context.ts';
-import { DEFAULT_VERIFY_LIMITS, type VerifyLimits } from './types.ts';
+import { DEFAULT_VERIFY_LIMITS, type VerifiedImage, type VerifyLimits } from './types.ts';
 
 /** Options shared by signature and attestation verification. */
 export interface VerifyCommonOptions extends StorageOptions {
@@ -102,11 +102,7 @@ export function positiveThreshold(value: number | undefined, input: string): num
   return min;
 }
 
-/** The fields every verification result reports about the image. */
-export function targetFields(target: ResolvedTarget): {
-  readonly reference: string;
-  readonly digest: string;
-  readonly resolvedFromTag: boolean;
-} {
+/** The result fields naming the image verified. */
+export function targetFields(target: ResolvedTarget): VerifiedImage {
   return { reference: target.pinned, digest: target.digest, resolvedFromTag: target.resolvedFromTag };
 }

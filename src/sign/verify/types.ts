@@ -109,6 +109,22 @@ export interface VerifiedAttestation extends VerifiedBase {
   readonly subject: Subject;
 }
 
+/** The digest-determined part of a verification result: what the cache holds. */
+export interface Verdict<T> {
+  readonly ok: boolean;
+  readonly verified: readonly T[];
+  readonly failures: readonly VerificationFailure[];
+}
+
+/** What every verification result says about the image, and whether it came from the cache. */
+export interface VerifiedImage {
+  /** The verified image, `registry/repository[:tag]@digest`. */
+  readonly reference: string;
+  readonly digest: string;
+  /** The reference was a tag, resolved now: a signature for the digest it pointed at before does not count. */
+  readonly resolvedFromTag: boolean;
+}
+
 export interface VerifyLimits {
   /** Most layers read from a `.sig`/`.att` image (1,000). */
   readonly maxLayers: number;

@@ -18,7 +18,7 @@ import {
   type VerifyCommonOptions,
 } from './options.ts';
 import { verifiedFromStatement, type VerifiedStatement } from './signed-statement.ts';
-import type { VerificationFailure, VerifiedAttestation } from './types.ts';
+import type { Verdict, VerificationFailure, VerifiedAttestation, VerifiedImage } from './types.ts';
 
 /** What a condition sees besides the statement. */
 export interface AttestationConditionContext {
@@ -51,16 +51,9 @@ export interface VerifyImageAttestationsOptions extends VerifyCommonOptions {
   readonly cache?: VerificationCache<AttestationVerdict>;
 }
 
-export interface AttestationVerdict {
-  readonly ok: boolean;
-  readonly verified: readonly VerifiedAttestation[];
-  readonly failures: readonly VerificationFailure[];
-}
+export type AttestationVerdict = Verdict<VerifiedAttestation>;
 
-export interface ImageAttestationVerification extends AttestationVerdict {
-  readonly reference: string;
-  readonly digest: string;
-  readonly resolvedFromTag: boolean;
+export interface ImageAttestationVerification extends AttestationVerdict, VerifiedImage {
   readonly predicateType: string;
   readonly fromCache: boolean;
 }

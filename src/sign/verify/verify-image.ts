@@ -17,7 +17,7 @@ import {
   type VerifyCommonOptions,
 } from './options.ts';
 import { verifiedFromStatement } from './signed-statement.ts';
-import type { VerificationFailure, VerifiedSignature } from './types.ts';
+import type { Verdict, VerificationFailure, VerifiedImage, VerifiedSignature } from './types.ts';
 import { PREDICATE_TYPES } from '../in-toto.ts';
 import { marshalGoJson } from '../json/go-json.ts';
 
@@ -40,18 +40,9 @@ export interface VerifyImageSignaturesOptions extends VerifyCommonOptions {
 }
 
 /** The digest-determined part of a result: what the cache holds. */
-export interface SignatureVerdict {
-  readonly ok: boolean;
-  readonly verified: readonly VerifiedSignature[];
-  readonly failures: readonly VerificationFailure[];
-}
+export type SignatureVerdict = Verdict<VerifiedSignature>;
 
-export interface ImageSignatureVerification extends SignatureVerdict {
-  /** The verified image, `registry/repository[:tag]@digest`. */
-  readonly reference: string;
-  readonly digest: string;
-  /** The reference was a tag, resolved now: a signature for the digest it pointed at before does not count. */
-  readonly resolvedFromTag: boolean;
+export interface ImageSignatureVerification extends SignatureVerdict, VerifiedImage {
   readonly fromCache: boolean;
 }
 
