@@ -2,13 +2,14 @@
  * A bounded reader for the zip files OSV exports (`<ecosystem>/all.zip`: one JSON record per
  * entry, deflated). It reads the central directory (APPNOTE 6.3.10 §4.3.12-4.3.16, with ZIP64
  * §4.3.14/4.5.3) from the end of the file and then each entry on demand with positional reads
- * served from a window of the file (`WINDOW_BYTES`): entries read in file order cost one read
+ * served from a window of the file (positional-reader.ts): entries read in file order cost one read
  * per window rather than two per entry, and memory stays bounded by the window or one entry. Every size is checked before it is trusted: entry count,
  * declared and actual uncompressed size, total size, compression ratio and CRC-32.
  */
 import { open } from 'node:fs/promises';
 import zlib from 'node:zlib';
 import { BosunError, limitError } from '../../util/errors.ts';
+import { bufferReader, readFully, windowedReader, type PositionalReader } from './positional-reader.ts';
 
 export interface ZipLimits {
   readonly maxEntries: number;
@@ -46,8 +47,6 @@ const ZIP64_EOCD_SIG = 0x06064b50;
 const CENTRAL_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
 const MAX_COMMENT = 0xffff;
-/** Bytes read ahead at once when entries are read in file order (a window holds thousands of OSV records). */
-const WINDOW_BYTES = 4 * 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const latin1 = new TextDecoder('latin1');
 
@@ -91,65 +90,6 @@ export async function readZipBuffer(
   for (const entry of entries)
     out.push({ name: entry.name, data: await readEntry(reader, bytes.byteLength, entry, name, limits) });
   return out;
-}
-
-interface PositionalReader {
-  /** Exactly `length` bytes at `position`; `VULNDB_INVALID` (via `name`) when the file ends first. */
-  readAt(position: number, length: number, name: string): Promise<Buffer>;
-}
-
-interface FileReader {
-  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
-}
-
-function bufferReader(bytes: Uint8Array): PositionalReader {
-  const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return {
-    readAt: (position, length, name) => {
-      if (position + length > source.length) return Promise.reject(invalid(name, 'truncated'));
-      // A copy: entries handed out never alias the caller's bytes.
-      return Promise.resolve(Buffer.from(source.subarray(position, position + length)));
-    },
-  };
-}
-
-/**
- * Reads through a window of the file: a read inside the window is a view of it (no copy, no
- * system call); a miss just ahead of it (the next entries, in file order) reads a new window
- * there; any other read (a large entry, an entry elsewhere) is read on its own, so a zip whose
- * directory is not in file order costs no more than without the window. A window is never
- * reused after it is replaced, so views handed out stay valid.
- */
-function windowedReader(file: FileReader, fileSize: number): PositionalReader {
-  let window: Buffer = Buffer.alloc(0);
-  let windowStart = 0;
-  return {
-    async readAt(position, length, name) {
-      const windowEnd = windowStart + window.length;
-      if (position >= windowStart && position + length <= windowEnd) {
-        return window.subarray(position - windowStart, position - windowStart + length);
-      }
-      if (length >= WINDOW_BYTES || position < windowStart || position > windowEnd + WINDOW_BYTES) {
-        return readFully(file, position, length, name);
-      }
-      const size = Math.min(WINDOW_BYTES, fileSize - position);
-      if (size < length) throw invalid(name, 'truncated');
-      window = await readFully(file, position, size, name);
-      windowStart = position;
-      return window.subarray(0, length);
-    },
-  };
-}
-
-async function readFully(file: FileReader, position: number, length: number, name: string): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await file.read(buffer, done, length - done, position + done);
-    if (bytesRead === 0) throw invalid(name, 'truncated');
-    done += bytesRead;
-  }
-  return buffer;
 }
 
 async function readDirectory(
