@@ -2,9 +2,10 @@
  * A bounded reader for the zip files OSV exports (`<ecosystem>/all.zip`: one JSON record per
  * entry, deflated). It reads the central directory (APPNOTE 6.3.10 §4.3.12-4.3.16, with ZIP64
  * §4.3.14/4.5.3) from the end of the file and then each entry on demand with positional reads
- * served from a window of the file (positional-reader.ts): entries read in file order cost one read
- * per window rather than two per entry, and memory stays bounded by the window or one entry. Every size is checked before it is trusted: entry count,
- * declared and actual uncompressed size, total size, compression ratio and CRC-32.
+ * served from a window of the file (positional-reader.ts): entries read in file order cost one
+ * read per window rather than two per entry, and memory stays bounded by the window or one
+ * entry. Every size is checked before it is trusted: entry count, declared and actual
+ * uncompressed size, total size, compression ratio and CRC-32.
  */
 import { open } from 'node:fs/promises';
 import zlib from 'node:zlib';
