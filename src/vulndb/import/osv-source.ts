@@ -1,4 +1,5 @@
-import { opendir, open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { opendir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { BosunError, limitError } from '../../util/errors.ts';
 import { DEFAULT_ZIP_LIMITS, openZip, type ZipLimits } from '../archive/zip-reader.ts';
@@ -68,28 +69,33 @@ export async function* readOsvSource(
         if (count > limits.maxFiles)
           throw limitError('LIMIT_EXCEEDED', source.path, 'record files', count, limits.maxFiles);
         const name = relative(source.path, path);
-        yield await readBoundedFile(path, name, limits.maxFileBytes);
+        yield readBoundedFile(path, name, limits.maxFileBytes);
       }
       return;
     }
   }
 }
 
-async function readBoundedFile(path: string, name: string, max: number): Promise<SourceItem> {
-  const handle = await open(path, 'r');
+/**
+ * One record file, read with synchronous calls: the import does synchronous SQLite work between
+ * files anyway, and four thread-pool round trips per small file made reading a directory of
+ * real OSV records about ten times slower than reading it this way.
+ */
+function readBoundedFile(path: string, name: string, max: number): SourceItem {
+  const fd = openSync(path, 'r');
   try {
-    const { size } = await handle.stat();
+    const { size } = fstatSync(fd);
     if (size > max) return { name, error: limitError('LIMIT_EXCEEDED', name, 'record bytes', size, max) };
-    const bytes = Buffer.alloc(size);
+    const bytes = Buffer.allocUnsafe(size);
     let done = 0;
     while (done < size) {
-      const { bytesRead } = await handle.read(bytes, done, size - done, done);
+      const bytesRead = readSync(fd, bytes, done, size - done, done);
       if (bytesRead === 0) break;
       done += bytesRead;
     }
     return { name, bytes: bytes.subarray(0, done) };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
