@@ -29,7 +29,17 @@ const COMMANDS: Record<NpmTool, readonly string[]> = {
   'npm-v2': ['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--lockfile-version', '2'],
   'npm-v3': ['npm', 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--lockfile-version', '3'],
   yarn1: ['npx', '-y', 'yarn@1.22.22', 'install', '--ignore-scripts', '--non-interactive', '--no-progress'],
-  yarn4: ['npx', '-y', '-p', '@yarnpkg/cli-dist@4.5.3', 'yarn', 'install', '--mode=skip-build'],
+  // --no-immutable: under CI=true yarn 4 forbids writing the lockfile it is asked to create.
+  yarn4: [
+    'npx',
+    '-y',
+    '-p',
+    '@yarnpkg/cli-dist@4.5.3',
+    'yarn',
+    'install',
+    '--mode=skip-build',
+    '--no-immutable',
+  ],
   pnpm7: ['npx', '-y', 'pnpm@7.33.7', 'install', '--ignore-scripts'],
   pnpm8: ['npx', '-y', 'pnpm@8.15.9', 'install', '--ignore-scripts'],
   pnpm9: ['npx', '-y', 'pnpm@9.15.9', 'install', '--ignore-scripts'],
