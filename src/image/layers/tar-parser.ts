@@ -75,7 +75,10 @@ export class TarParser {
       const p = this.endBody();
       if (p !== undefined) return p.then(() => this.end());
     }
-    if (this.state === END || (this.state === HEADER && this.headerFill === 0)) {
+    // A pax or GNU long-name record describes the entry after it: ending right after one means
+    // that entry was cut off, which tar tools report as an unexpected EOF too.
+    const dangling = this.pax !== undefined || this.longName !== undefined || this.longLink !== undefined;
+    if (this.state === END || (this.state === HEADER && this.headerFill === 0 && !dangling)) {
       return undefined;
     }
     throw new BosunError('LAYER_TAR_INVALID', `${this.options.input}: tar archive is truncated`, {

@@ -101,8 +101,11 @@ describe('walkLayer properties', () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: seedTar.length }), async (n) => {
         const code = await outcome(seedTar.subarray(0, n), 512);
-        // Cut inside an entry is never silently accepted.
-        if (n > 0 && n < 512 * 6) expect(code).not.toBe('ok');
+        // A cut inside an entry (a pax record without its entry included) is never silently
+        // accepted. A cut exactly between two entries (the first entry, header + one body block,
+        // ends at 1024) is a tar without its end-of-archive blocks, which tar tools accept too.
+        const betweenEntries = n === 1024;
+        if (n > 0 && n < 512 * 6 && !betweenEntries) expect(code).not.toBe('ok');
       }),
       { numRuns: 200 },
     );

@@ -351,3 +351,28 @@ describe('walkLayer on GNU tar output', () => {
     expect(got.bodies.get(long)).toBe('deep file\n');
   });
 });
+
+describe('walkLayer on archives cut between records', () => {
+  const tar = buildTar(
+    [
+      { name: 'etc/os-release', body: 'ID=alpine\n' },
+      { name: `long/${'x'.repeat(150)}`, body: 'pax' },
+    ],
+    { format: 'pax' },
+  );
+
+  it.each([
+    ['after a whole entry (no end-of-archive blocks)', 1024, 'ok'],
+    ['after a pax record, before the entry it describes', 2048, 'LAYER_TAR_INVALID'],
+    ['the whole archive', tar.length, 'ok'],
+  ])('%s', async (_name, cut, expected) => {
+    const outcome = await walkLayer(Readable.from([tar.subarray(0, cut)]), {
+      name: 'cut',
+      wants: () => false,
+    }).then(
+      () => 'ok',
+      (error: unknown) => (isBosunError(error) ? error.code : 'other'),
+    );
+    expect(outcome).toBe(expected);
+  });
+});
