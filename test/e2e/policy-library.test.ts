@@ -17,6 +17,7 @@ import {
   type SigningRegistry,
 } from '../support/signing-registry.ts';
 import { readFile } from 'node:fs/promises';
+import { BOSUN_SCANNER_URI, MODEL_SCAN_PREDICATE_TYPE } from '../../src/cli/demo/predicates.ts';
 
 const LIBRARY = fileURLToPath(new URL('../../policies/', import.meta.url));
 const EXAMPLE_KEY = `-----BEGIN PUBLIC KEY-----
@@ -24,7 +25,7 @@ MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE06KptrE2JnOYsjvuaSobJ/YhGiwS
 xog9KAcIo/1KZDpLtCUuJ1RatYYimJ39GZgdLf3cXoKJgyFLq0X1Ca8gAQ==
 -----END PUBLIC KEY-----`;
 const REGISTRY_POLICIES = ['refuse-unsafe-models', 'require-cosign-signature', 'require-vuln-attestation'];
-const MODEL_SCAN = 'https://bosun.dev/attestation/model-scan/v1';
+const MODEL_SCAN = MODEL_SCAN_PREDICATE_TYPE;
 
 function bosunReport(critical: number): JsonObject {
   return {
@@ -43,7 +44,7 @@ function vulnPredicate(critical: number, finished: string): JsonObject {
   return {
     invocation: { parameters: null, uri: '', event_id: '', 'builder.id': '' },
     scanner: {
-      uri: 'https://bosun.dev',
+      uri: BOSUN_SCANNER_URI,
       version: '0.1.0',
       db: { uri: 'osv', version: '1' },
       result: bosunReport(critical),
@@ -55,7 +56,7 @@ function vulnPredicate(critical: number, finished: string): JsonObject {
 function modelScan(verdict: 'pass' | 'fail'): JsonObject {
   return {
     verdict,
-    scanner: { uri: 'https://bosun.dev', version: '0.1.0' },
+    scanner: { uri: BOSUN_SCANNER_URI, version: '0.1.0' },
     files: [{ file: '/models/model.pt', verdict, findings: [] }],
     metadata: { scanFinishedOn: new Date().toISOString() },
   };

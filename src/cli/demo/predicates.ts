@@ -8,6 +8,8 @@ import { toJsonReport, type ScanReport } from '../../report/index.ts';
 import type { ScanResult } from '../../scan/index.ts';
 
 export const MODEL_SCAN_PREDICATE_TYPE = 'https://bosun.dev/attestation/model-scan/v1';
+/** The scanner identifier written into predicates (an identifier, never fetched). */
+export const BOSUN_SCANNER_URI = 'https://bosun.dev';
 
 /** cosign's vuln predicate (COSIGN_VULN_ATTESTATION_SPEC) around Bosun's JSON report. */
 export function vulnPredicate(
@@ -35,7 +37,7 @@ export function modelScanPredicate(
 ): Record<string, unknown> {
   return {
     verdict: models.some((m) => m.verdict === 'fail') ? 'fail' : 'pass',
-    scanner: { uri: 'https://bosun.dev', version: toolVersion },
+    scanner: { uri: BOSUN_SCANNER_URI, version: toolVersion },
     files: models.map((m) => ({
       file: m.file,
       verdict: m.verdict,
