@@ -10,15 +10,17 @@ import { findKyvernoException } from './exceptions.ts';
 import { applyValidatingPolicySync } from './cel/validating-policy.ts';
 import { applyImageValidatingPolicy } from './cel/image-validating-policy.ts';
 import { applyAdmissionPolicySync } from './cel/admission-policy.ts';
+import { withRequestMemo } from './request-memo.ts';
 
 export type ApplyOptions = Omit<EvaluationOptions, 'resource'> & {
   /** PolicyExceptions (Kyverno and CEL) to honour. */
   readonly exceptions?: readonly JsonObject[];
 };
 
+/** The options of one request: a fresh object each call, with the memo its policies share. */
 function evaluationOptions(resource: JsonObject, options: ApplyOptions): EvaluationOptions {
   const exceptions = options.exceptions ?? [];
-  return {
+  return withRequestMemo({
     ...options,
     resource,
     ...(options.exceptionFor === undefined && exceptions.length > 0
@@ -39,7 +41,7 @@ function evaluationOptions(resource: JsonObject, options: ApplyOptions): Evaluat
             ),
         }
       : {}),
-  };
+  });
 }
 
 /** The response when it can be computed without awaiting, else undefined. */

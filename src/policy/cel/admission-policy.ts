@@ -8,6 +8,7 @@ import type { FailureAction, PolicyResponse } from '../types.ts';
 import { matchResourcesMatches } from './match-constraints.ts';
 import { buildActivation, checkMatchConditions, runValidations, withVariables } from './validations.ts';
 import { outcomeToRule, response } from './validating-policy.ts';
+import { requestMemo } from '../request-memo.ts';
 
 export async function applyAdmissionPolicy(
   policy: AdmissionPolicy,
@@ -67,7 +68,11 @@ export function applyAdmissionPolicySync(
       { rule: policy.name, type: 'vap', status: 'error', message: msg, action, unsupported: msg },
     ]);
   }
-  const activation = withVariables(buildActivation(options), asArray(spec['variables']));
+  const activation = withVariables(
+    buildActivation(options),
+    asArray(spec['variables']),
+    requestMemo(options),
+  );
   const mc = checkMatchConditions(asArray(spec['matchConditions']), activation);
   if (mc !== undefined) return response(asCel, options.resource, outcomeToRule(asCel, mc, action));
   const r = runValidations(asArray(spec['validations']), activation);

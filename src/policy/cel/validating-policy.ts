@@ -14,6 +14,7 @@ import {
 } from './validations.ts';
 import { evaluateCel } from './env.ts';
 import { podSpecPaths } from '../kyverno/images.ts';
+import { requestMemo } from '../request-memo.ts';
 
 export function celAction(spec: JsonObject): FailureAction {
   const actions = asArray(spec['validationActions']).map(String);
@@ -141,8 +142,9 @@ export function applyValidatingPolicySync(
     asString(asObject(target['metadata'])['namespace']) !== policy.namespace
   )
     return response(policy, options.resource, []);
-  const opts = { ...options, resource: target };
-  const activation = withVariables(buildActivation(opts), asArray(spec['variables']));
+  // The request's own options (and memo) unless the policy sees the pod template of a controller.
+  const opts = target === options.resource ? options : { ...options, resource: target };
+  const activation = withVariables(buildActivation(opts), asArray(spec['variables']), requestMemo(opts));
   const mc = checkMatchConditions(asArray(spec['matchConditions']), activation);
   if (mc !== undefined)
     return response(policy, options.resource, outcomeToRule(policy, mc, action, ruleName));

@@ -13,6 +13,7 @@ import {
 } from './env.ts';
 import { toCel } from './values.ts';
 import { resourceForKind } from './match-constraints.ts';
+import { requestMemo, type RequestMemo } from '../request-memo.ts';
 
 export interface CelOutcome {
   readonly status: RuleStatus | 'no-match';
@@ -42,43 +43,18 @@ function kindFromResource(res: string): string {
   return known[res] ?? res;
 }
 
-interface CachedActivation {
-  readonly options: EvaluationOptions;
-  readonly activation: Record<string, unknown>;
-}
-const activations = new WeakMap<object, CachedActivation[]>();
-
-/** Same activation: every option the activation is built from is the same value. */
-function sameInputs(a: EvaluationOptions, b: EvaluationOptions): boolean {
-  return (
-    a.operation === b.operation &&
-    a.userInfo === b.userInfo &&
-    a.oldResource === b.oldResource &&
-    a.namespaceObject === b.namespaceObject &&
-    a.lookupResource === b.lookupResource &&
-    a.globalContext === b.globalContext
-  );
-}
-
 /**
  * The activation (variables) of an admission CEL evaluation. Without params it is shared by the
- * CEL rules and policies evaluated on the same resource with the same options (read-only).
+ * CEL rules and policies evaluated on the same request (read-only).
  */
 export function buildActivation(
   options: EvaluationOptions,
   params: JsonValue | undefined = undefined,
 ): Record<string, unknown> {
   if (params !== undefined) return createActivation(options, params);
-  let perResource = activations.get(options.resource);
-  if (perResource !== undefined) {
-    for (const c of perResource) if (sameInputs(c.options, options)) return c.activation;
-  } else {
-    perResource = [];
-    activations.set(options.resource, perResource);
-  }
-  const activation = createActivation(options, undefined);
-  if (perResource.length < 16) perResource.push({ options, activation });
-  return activation;
+  const memo = requestMemo(options);
+  if (memo === undefined) return createActivation(options, undefined);
+  return (memo.celActivation ??= createActivation(options, undefined));
 }
 
 function createActivation(
@@ -129,21 +105,16 @@ function errorOutcome(e: unknown, where: string): CelOutcome {
   return { status: 'error', message: msg };
 }
 
-const withoutVariables = new WeakMap<Record<string, unknown>, Record<string, unknown>>();
-
 /** Adds `variables` (lazy, memoised) to an activation. */
 export function withVariables(
   activation: Record<string, unknown>,
   variables: readonly JsonValue[],
+  memo?: RequestMemo,
 ): Record<string, unknown> {
   if (variables.length === 0) {
-    // No variables: an empty, never written `variables` map can be shared.
-    let act = withoutVariables.get(activation);
-    if (act === undefined) {
-      act = { ...activation, variables: {} };
-      withoutVariables.set(activation, act);
-    }
-    return act;
+    // No variables: an empty, never written `variables` map can be shared by the request.
+    if (memo === undefined || memo.celActivation !== activation) return { ...activation, variables: {} };
+    return (memo.celActivationNoVariables ??= { ...activation, variables: {} });
   }
   const vars: Record<string, unknown> = {};
   const act = { ...activation, variables: vars };

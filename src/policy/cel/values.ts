@@ -2,20 +2,12 @@
 // are integral become CEL ints, others doubles.
 import { isObject, type JsonObject, type JsonValue } from '../common/json.ts';
 
-const cache = new WeakMap<object, unknown>();
-
 /**
- * The CEL view of a JSON value. Subtrees without integral numbers are shared, not copied, and the
- * conversion of each object passed in is remembered (objects are never mutated once loaded).
+ * The CEL view of a JSON value. Subtrees without integral numbers are shared, not copied. Callers
+ * that convert the same document for several evaluations keep the result (see RequestMemo).
  */
 export function toCel(value: JsonValue | undefined): unknown {
-  if (value === undefined) return null;
-  if (typeof value !== 'object' || value === null) return convert(value);
-  const hit = cache.get(value);
-  if (hit !== undefined) return hit;
-  const out = convert(value);
-  cache.set(value, out);
-  return out;
+  return convert(value);
 }
 
 /** Copy-on-write conversion: returns `value` itself when nothing inside it changes. */

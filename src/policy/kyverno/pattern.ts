@@ -39,10 +39,14 @@ export function preparePattern(pattern: JsonObject): void {
   if (!compiledRoots.has(pattern)) compiledRoots.set(pattern, compileElement(pattern));
 }
 
-/** Matches `resource` against `pattern` with Kyverno's semantics. */
-export function matchPattern(resource: unknown, pattern: unknown): PatternResult {
+/**
+ * Matches `resource` against `pattern` with Kyverno's semantics. The compiled matcher is kept for
+ * a pattern object of a policy; `policyOwned` false (a pattern made per evaluation by variable
+ * substitution) compiles without keeping it.
+ */
+export function matchPattern(resource: unknown, pattern: unknown, policyOwned = true): PatternResult {
   let matcher: Matcher;
-  if (typeof pattern === 'object' && pattern !== null) {
+  if (policyOwned && typeof pattern === 'object' && pattern !== null) {
     const hit = compiledRoots.get(pattern);
     if (hit === undefined) {
       matcher = compileElement(pattern);

@@ -9,22 +9,12 @@ import { buildRequestContext } from './context.ts';
 import { preparePattern } from './pattern.ts';
 import { hasVariables } from './variables.ts';
 import { extractImages } from './images.ts';
+import { requestMemo } from '../request-memo.ts';
 
-interface BaseEntry {
-  readonly operation: string;
-  readonly userInfo: EvaluationOptions['userInfo'];
-  readonly base: JsonObject;
-}
-const baseCache = new WeakMap<JsonObject, BaseEntry[]>();
-
-/** The request document for a resource, shared by every policy evaluated on it (read-only). */
+/** The request document for a resource, shared by every policy evaluated on the same request (read-only). */
 export function baseContext(resource: JsonObject, operation: string, options: EvaluationOptions): JsonObject {
-  const cacheable = options.oldResource === undefined;
-  let perResource = cacheable ? baseCache.get(resource) : undefined;
-  if (perResource !== undefined) {
-    for (const e of perResource)
-      if (e.operation === operation && e.userInfo === options.userInfo) return e.base;
-  }
+  const memo = requestMemo(options);
+  if (memo?.kyvernoBase !== undefined && memo.owner.resource === resource) return memo.kyvernoBase;
   const base = buildRequestContext({
     resource,
     oldResource: options.oldResource ?? null,
@@ -34,13 +24,7 @@ export function baseContext(resource: JsonObject, operation: string, options: Ev
     clusterRoles: options.userInfo?.clusterRoles ?? [],
     images: extractImages(resource),
   });
-  if (cacheable) {
-    if (perResource === undefined) {
-      perResource = [];
-      baseCache.set(resource, perResource);
-    }
-    if (perResource.length < 16) perResource.push({ operation, userInfo: options.userInfo, base });
-  }
+  if (memo !== undefined && memo.owner.resource === resource) memo.kyvernoBase = base;
   return base;
 }
 
@@ -108,8 +92,6 @@ export function prepareKyvernoPolicy(policy: KyvernoPolicy): void {
   }
 }
 
-const matchRequests = new WeakMap<EvaluationOptions, MatchRequest>();
-
 /** The match facts of a request, shared by the cluster-wide policies evaluated with the same options. */
 export function matchRequest(
   policy: KyvernoPolicy,
@@ -117,12 +99,9 @@ export function matchRequest(
   operation: string,
 ): MatchRequest {
   if (policy.namespace !== undefined) return buildMatchRequest(policy, options, operation);
-  let req = matchRequests.get(options);
-  if (req === undefined) {
-    req = buildMatchRequest(policy, options, operation);
-    matchRequests.set(options, req);
-  }
-  return req;
+  const memo = requestMemo(options);
+  if (memo === undefined) return buildMatchRequest(policy, options, operation);
+  return (memo.kyvernoMatch ??= buildMatchRequest(policy, options, operation)) as MatchRequest;
 }
 
 function buildMatchRequest(

@@ -97,7 +97,7 @@ function validateElement(
 ): RuleOutcome {
   if (block['pattern'] !== undefined) {
     const pattern = substituteAll(block['pattern'], data, '/pattern/');
-    const r = matchPattern(target, pattern);
+    const r = matchPattern(target, pattern, pattern === block['pattern']);
     if (r.status === 'pass') return passed(rule);
     if (r.status === 'skip') return { status: 'skip', message: `rule skipped: ${r.message}` };
     return { status: 'fail', message: failMessage(validate, data, rule, `failed at path ${r.path}`) };
@@ -108,7 +108,7 @@ function validateElement(
     const failures: string[] = [];
     for (let i = 0; i < patterns.length; i++) {
       const pattern = substituteAll(patterns[i]!, data, `/anyPattern/${i}/`);
-      const r = matchPattern(target, pattern);
+      const r = matchPattern(target, pattern, pattern === patterns[i]);
       if (r.status === 'pass')
         return { status: 'pass', message: `validation rule '${rule.name}' anyPattern[${i}] passed.` };
       if (r.status === 'skip') skips++;
