@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { matchPattern } from './pattern.ts';
+import { compileFastPattern } from './pattern-fast.ts';
 import { validateValue } from './value-pattern.ts';
 import { wildcardMatch } from '../common/wildcard.ts';
 import type { JsonValue } from '../common/json.ts';
@@ -185,6 +186,64 @@ describe('compiled patterns agree with the reference interpreter', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  // The generated fast path may only say "pass" when the interpreter passes, and must say it for
+  // every pass of a pattern without anchors that can skip (conditional, global) or that it leaves
+  // to the matcher (existence).
+  const canSkip = (p: unknown): boolean =>
+    JSON.stringify(p).includes('"(') ||
+    JSON.stringify(p).includes('"<(') ||
+    JSON.stringify(p).includes('"^(');
+  it.each([
+    ['trees', resourceTree, patternTree],
+    ['anchors over lists', listResource, listPattern],
+    ['a tree against itself', patternTree, patternTree],
+    ['wildcard metadata keys', withMetadata, patternWithMetadata],
+  ] as const)('fast path: %s', (_name, resources, patterns) => {
+    let covered = 0;
+    fc.assert(
+      fc.property(resources, patterns, (resource, pattern) => {
+        const fast = compileFastPattern(pattern);
+        const reference = referenceMatchPattern(resource, pattern).status;
+        if (fast === undefined) return;
+        covered++;
+        if (fast(resource)) expect(reference).toEqual('pass');
+        else if (!canSkip(pattern)) expect(reference).not.toEqual('pass');
+      }),
+      { numRuns: 2000 },
+    );
+    expect(covered).toBeGreaterThan(0);
+  });
+
+  it('fast path covers the shapes policies use', () => {
+    const pattern = {
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                image: '!*:latest',
+                '=(imagePullPolicy)': 'Always | IfNotPresent',
+                resources: { limits: { memory: '<=1Gi' } },
+              },
+            ],
+            'X(hostPID)': null,
+          },
+        },
+      },
+    };
+    const fast = compileFastPattern(pattern)!;
+    const container = { image: 'a:1', imagePullPolicy: 'Always', resources: { limits: { memory: '512Mi' } } };
+    expect(fast({ spec: { template: { spec: { containers: [container, container] } } } })).toBe(true);
+    expect(
+      fast({ spec: { template: { spec: { containers: [{ ...container, image: 'a:latest' }] } } } }),
+    ).toBe(false);
+    expect(fast({ spec: { template: { spec: { containers: [container], hostPID: true } } } })).toBe(false);
+    expect(compileFastPattern({ '^(list)': [{ a: 1 }] })).toBeUndefined();
+    // Keys are data, never code.
+    const odd = { "'); throw new Error('x": 'a', '\u2028': 'b' };
+    expect(compileFastPattern(odd)!({ "'); throw new Error('x": 'a', '\u2028': 'b' })).toBe(true);
   });
 
   it('leaf values', () => {

@@ -6,6 +6,7 @@
 // decided ahead of time) and cached by object identity: policies are never mutated after loading.
 import { hasNestedAnchors, parseAnchor } from './anchors.ts';
 import { compileValuePattern } from './value-pattern.ts';
+import { compileFastPattern, type FastPattern } from './pattern-fast.ts';
 import { hasWildcard, wildcardMatch } from '../common/wildcard.ts';
 import { isObject, type JsonObject } from '../common/json.ts';
 
@@ -32,11 +33,26 @@ type Path = string[];
 type Matcher = (resource: unknown, path: Path) => Outcome;
 
 const PASS: PatternResult = { status: 'pass' };
-const compiledRoots = new WeakMap<object, Matcher>();
+
+/** A policy pattern's matcher, and its generated pass-only fast path when it has one. */
+interface CompiledRoot {
+  readonly matcher: Matcher;
+  readonly fast: FastPattern | undefined;
+}
+const compiledRoots = new WeakMap<object, CompiledRoot>();
+
+function compileRoot(pattern: object): CompiledRoot {
+  let root = compiledRoots.get(pattern);
+  if (root === undefined) {
+    root = { matcher: compileElement(pattern), fast: compileFastPattern(pattern) };
+    compiledRoots.set(pattern, root);
+  }
+  return root;
+}
 
 /** Compiles a pattern tree ahead of its first use (policy load). */
 export function preparePattern(pattern: JsonObject): void {
-  if (!compiledRoots.has(pattern)) compiledRoots.set(pattern, compileElement(pattern));
+  compileRoot(pattern);
 }
 
 /**
@@ -47,11 +63,9 @@ export function preparePattern(pattern: JsonObject): void {
 export function matchPattern(resource: unknown, pattern: unknown, policyOwned = true): PatternResult {
   let matcher: Matcher;
   if (policyOwned && typeof pattern === 'object' && pattern !== null) {
-    const hit = compiledRoots.get(pattern);
-    if (hit === undefined) {
-      matcher = compileElement(pattern);
-      compiledRoots.set(pattern, matcher);
-    } else matcher = hit;
+    const root = compileRoot(pattern);
+    if (root.fast?.(resource) === true) return PASS;
+    matcher = root.matcher;
   } else matcher = compileElement(pattern);
   const err = matcher(resource, ['/']);
   if (err === undefined) return PASS;
