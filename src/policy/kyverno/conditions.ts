@@ -1,8 +1,10 @@
 // Condition blocks (preconditions, deny.conditions, foreach preconditions): a list (all must
-// hold) or `{any, all}`. Keys and values are substituted before the operator runs.
+// hold) or `{any, all}`. Keys and values are substituted before the operator runs. A block of a
+// policy is prepared once (operators checked, variable-free operands kept as they are, strings
+// with variables parsed) and remembered by identity: loaded policies are never mutated.
 import { asArray, asObject, isObject, type JsonObject, type JsonValue } from '../common/json.ts';
 import { evaluateOperator, isConditionOperator } from './operators.ts';
-import { substituteAll } from './variables.ts';
+import { hasVariables, prepareString, substituteAll, substitutePrepared } from './variables.ts';
 
 export interface ConditionOutcome {
   readonly result: boolean;
@@ -12,12 +14,65 @@ export interface ConditionOutcome {
 
 export class ConditionError extends Error {}
 
-function evaluateOne(cond: JsonObject, data: JsonObject): boolean {
+interface PreparedCondition {
+  readonly holds: (data: JsonObject) => boolean;
+  readonly message: string | undefined;
+}
+
+type PreparedBlock =
+  | { readonly kind: 'list'; readonly all: readonly PreparedCondition[] }
+  | {
+      readonly kind: 'any-all';
+      readonly any: readonly PreparedCondition[];
+      readonly all: readonly PreparedCondition[];
+    }
+  | { readonly kind: 'invalid' };
+
+const prepared = new WeakMap<object, PreparedBlock>();
+
+type Operand = (data: JsonObject) => JsonValue;
+
+function prepareOperand(value: JsonValue, path: string): Operand {
+  if (!hasVariables(value)) return () => value;
+  if (typeof value === 'string') {
+    const text = prepareString(value);
+    return (data) => substitutePrepared(text, data, path);
+  }
+  return (data) => substituteAll(value, data, path);
+}
+
+function prepareCondition(c: JsonValue): PreparedCondition {
+  const cond = asObject(c);
+  const m = cond['message'];
+  const message = typeof m === 'string' ? m : undefined;
   const op = String(cond['operator'] ?? '');
-  if (!isConditionOperator(op)) throw new ConditionError(`unknown condition operator ${op}`);
-  const key = substituteAll(cond['key'] ?? null, data, '/key/');
-  const value = substituteAll(cond['value'] ?? null, data, '/value/');
-  return evaluateOperator(op, key, value);
+  if (!isConditionOperator(op)) {
+    return {
+      message,
+      holds: () => {
+        throw new ConditionError(`unknown condition operator ${op}`);
+      },
+    };
+  }
+  const key = prepareOperand(cond['key'] ?? null, '/key/');
+  const value = prepareOperand(cond['value'] ?? null, '/value/');
+  return { message, holds: (data) => evaluateOperator(op, key(data), value(data)) };
+}
+
+function prepareBlock(block: object): PreparedBlock {
+  let p = prepared.get(block);
+  if (p === undefined) {
+    if (Array.isArray(block)) p = { kind: 'list', all: block.map(prepareCondition) };
+    else if (isObject(block))
+      p = {
+        kind: 'any-all',
+        any: asArray(block['any']).map(prepareCondition),
+        all: asArray(block['all']).map(prepareCondition),
+      };
+    else p = { kind: 'invalid' };
+    prepared.set(block, p);
+  }
+  return p;
 }
 
 const HOLDS: ConditionOutcome = { result: true };
@@ -26,38 +81,29 @@ const FAILS: ConditionOutcome = { result: false };
 /** Evaluates a conditions block; an absent or empty block holds. */
 export function evaluateConditions(block: JsonValue | undefined, data: JsonObject): ConditionOutcome {
   if (block === undefined || block === null) return HOLDS;
-  if (Array.isArray(block)) {
-    for (const c of block) {
-      if (!evaluateOne(asObject(c), data)) return failed(messageOf(c).message);
-    }
+  if (typeof block !== 'object') throw new ConditionError('conditions must be a list or {any, all}');
+  const p = prepareBlock(block);
+  if (p.kind === 'invalid') throw new ConditionError('conditions must be a list or {any, all}');
+  if (p.kind === 'list') {
+    for (const c of p.all) if (!c.holds(data)) return failed(c.message);
     return HOLDS;
   }
-  if (!isObject(block)) throw new ConditionError('conditions must be a list or {any, all}');
-  const any = asArray(block['any']);
-  const all = asArray(block['all']);
-  let anyMessage: string | undefined;
-  if (any.length > 0) {
+  if (p.any.length > 0) {
+    let anyMessage: string | undefined;
     let ok = false;
-    for (const c of any) {
-      if (evaluateOne(asObject(c), data)) {
+    for (const c of p.any) {
+      if (c.holds(data)) {
         ok = true;
         break;
       }
-      anyMessage ??= messageOf(c).message;
+      anyMessage ??= c.message;
     }
     if (!ok) return failed(anyMessage);
   }
-  for (const c of all) {
-    if (!evaluateOne(asObject(c), data)) return failed(messageOf(c).message);
-  }
+  for (const c of p.all) if (!c.holds(data)) return failed(c.message);
   return HOLDS;
 }
 
 function failed(message: string | undefined): ConditionOutcome {
   return message === undefined ? FAILS : { result: false, message };
-}
-
-function messageOf(c: JsonValue): { message?: string } {
-  const m = asObject(c)['message'];
-  return typeof m === 'string' ? { message: m } : {};
 }

@@ -125,21 +125,49 @@ function nextStep(template: Template, rendered: readonly string[]): Step {
   return step;
 }
 
+/** A string prepared for repeated substitution (policy text: parsed once, kept by the caller). */
+export interface PreparedString {
+  readonly text: string;
+  readonly template: Template | null;
+}
+
+export function prepareString(text: string): PreparedString {
+  return {
+    text,
+    template: text.includes('{{') ? parseTemplate(text) : null,
+  };
+}
+
 /** Substitutes variables in one string. */
 export function substituteString(text: string, data: JsonObject, path = '/'): JsonValue {
   if (!text.includes('{{')) return text;
+  return substituteTemplate(parseTemplate(text), text, data, path);
+}
+
+/** Substitutes variables in a prepared string. */
+export function substitutePrepared(prepared: PreparedString, data: JsonObject, path = '/'): JsonValue {
+  if (prepared.template === null && !prepared.text.includes('{{')) return prepared.text;
+  return substituteTemplate(prepared.template, prepared.text, data, path);
+}
+
+function substituteTemplate(first: Template | null, text: string, data: JsonObject, path: string): JsonValue {
   let value: JsonValue = text;
-  let template = parseTemplate(text);
+  let template = first;
   // Substituted text may itself hold variables (nested `{{ a.{{b}} }}`): up to MAX_DEPTH rounds.
   for (let round = 0; round < MAX_DEPTH && template !== null; round++) {
     if (template.whole) {
       value = resolve(data, template, 0, path);
       break;
     }
-    const rendered: string[] = [];
-    for (let i = 0; i < template.expressions.length; i++)
-      rendered.push(render(resolve(data, template, i, path)));
-    const step = nextStep(template, rendered);
+    let step: Step;
+    if (template.expressions.length === 1) {
+      step = nextStep(template, [render(resolve(data, template, 0, path))]);
+    } else {
+      const rendered: string[] = [];
+      for (let i = 0; i < template.expressions.length; i++)
+        rendered.push(render(resolve(data, template, i, path)));
+      step = nextStep(template, rendered);
+    }
     value = step.text;
     if (!step.again) break;
     template = step.template;
