@@ -3,7 +3,7 @@
 // select through compiled match blocks, and a policy none of whose rules can select the resource's
 // kind costs a set lookup. A policy whose rules need no I/O (no verifyImages, no imageRegistry
 // context) is evaluated synchronously.
-import { asArray, asObject, asString, type JsonObject } from '../common/json.ts';
+import { asArray, asObject, asString, type JsonObject, type JsonValue } from '../common/json.ts';
 import type { FailureAction, PolicyResponse, RuleResult } from '../types.ts';
 import type { KyvernoPolicy, KyvernoRule } from '../load/types.ts';
 import type { EvaluationOptions } from '../evaluation.ts';
@@ -130,6 +130,8 @@ export async function applyKyvernoPolicy(
   return response(policy, compiled, resource, results, patched);
 }
 
+const NO_ENTRIES: readonly JsonValue[] = [];
+
 function unsupportedOutcome(rule: KyvernoRule): RuleOutcome {
   return { status: 'error', message: rule.unsupported!, unsupported: rule.unsupported! };
 }
@@ -152,7 +154,8 @@ function evaluateRuleSync(
   const values = options.valuesFor?.(policy.name, rule.name);
   let data = applyValues(base, values);
   try {
-    for (const e of asArray(rule.raw['context'])) {
+    const entries = rule.raw['context'];
+    for (const e of Array.isArray(entries) ? entries : NO_ENTRIES) {
       const entry = asObject(e);
       const name = asString(entry['name']) ?? '';
       if (contextProvided(name, values)) continue;

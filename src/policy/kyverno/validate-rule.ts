@@ -20,8 +20,8 @@ export function validateOutcome(
   options: EvaluationOptions,
 ): RuleOutcome {
   const validate = asObject(rule.raw['validate']);
-  const celPre = asArray(rule.raw['celPreconditions']);
-  if (celPre.length > 0) {
+  const celPre = rule.raw['celPreconditions'];
+  if (Array.isArray(celPre) && celPre.length > 0) {
     const mc = checkMatchConditions(celPre, buildActivation(options));
     if (mc !== undefined) {
       if (mc.status === 'no-match') return { status: 'skip', message: 'cel preconditions not met', data };
@@ -31,7 +31,8 @@ export function validateOutcome(
   const outcome = isObject(validate['cel'])
     ? evaluateKyvernoCelSync(validate['cel'], data, options)
     : validateRule(rule, validate, data, options);
-  return withData(outcome, data);
+  // The variables document is only needed to look up exceptions.
+  return options.exceptionFor === undefined ? outcome : withData(outcome, data);
 }
 
 /** The outcome with the variables document the rule saw. */
@@ -163,7 +164,7 @@ function validateForeach(
       d = applyValues(d, options.foreachValuesFor?.(rule.name, i));
       let outcome: RuleOutcome;
       try {
-        d = loadContextSync(asArray(foreach['context']), d);
+        if (Array.isArray(foreach['context'])) d = loadContextSync(foreach['context'], d);
         const pre = evaluateConditions(foreach['preconditions'], d);
         if (!pre.result) continue;
         if (Array.isArray(foreach['foreach'])) {
