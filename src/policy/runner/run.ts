@@ -180,10 +180,30 @@ function namespaceObjectFor(suite: SuiteData, resource: JsonObject): JsonObject 
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
 }
 
-async function evaluateSuite(suite: SuiteData, options: RunKyvernoTestsOptions): Promise<PolicyResponse[]> {
-  const responses: PolicyResponse[] = [];
+/** A response with the admission operation it was evaluated for. */
+type SuiteResponse = PolicyResponse & {
+  readonly operation: string;
+  /** Evaluated with the suite's own operation (values, else CREATE) rather than one a result names. */
+  readonly suiteOperation: boolean;
+};
+
+/** Operations results name for a policy (`operation: DELETE` on a result entry). */
+function namedOperations(suite: SuiteData, policy: LoadedPolicy): Set<string> {
+  const key =
+    'namespace' in policy && policy.namespace !== undefined
+      ? `${policy.namespace}/${policy.name}`
+      : policy.name;
+  const ops = new Set<string>();
+  for (const r of suite.test.results)
+    if (r.operation !== undefined && (r.policy === policy.name || r.policy === key)) ops.add(r.operation);
+  return ops;
+}
+
+async function evaluateSuite(suite: SuiteData, options: RunKyvernoTestsOptions): Promise<SuiteResponse[]> {
+  const responses: SuiteResponse[] = [];
   const all = [...suite.resources, ...suite.cluster];
   for (const policy of suite.loaded.policies) {
+    const extraOperations = namedOperations(suite, policy);
     for (const resource of suite.resources) {
       const rname = metaOf(resource).name;
       const values = suite.values;
@@ -230,7 +250,19 @@ async function evaluateSuite(suite: SuiteData, options: RunKyvernoTestsOptions):
         ...(options.now === undefined ? {} : { now: options.now }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       };
-      responses.push(await applyPolicy(policy, resource, applyOptions));
+      responses.push({
+        ...(await applyPolicy(policy, resource, applyOptions)),
+        operation,
+        suiteOperation: true,
+      });
+      for (const op of extraOperations) {
+        if (op === operation) continue;
+        responses.push({
+          ...(await applyPolicy(policy, resource, { ...applyOptions, operation: op })),
+          operation: op,
+          suiteOperation: false,
+        });
+      }
     }
   }
   return responses;
@@ -269,7 +301,7 @@ async function judge(
   suite: SuiteData,
   entry: TestResultEntry,
   resourceName: string,
-  responses: readonly PolicyResponse[],
+  responses: readonly SuiteResponse[],
 ): Promise<KyvernoTestCase> {
   const base = {
     suite: suitePath,
@@ -308,6 +340,7 @@ async function judge(
     };
   }
   const matching = responses.filter((r) => {
+    if (entry.operation === undefined ? !r.suiteOperation : r.operation !== entry.operation) return false;
     if (r.policyKey !== entry.policy && r.policy !== entry.policy) return false;
     if (entry.kind !== '' && r.resource['kind'] !== entry.kind) return false;
     const m = metaOf(r.resource);
@@ -411,7 +444,7 @@ export async function runKyvernoTests(
       broken.push({ suite: suitePath, reason: (e as Error).message });
       continue;
     }
-    let responses: PolicyResponse[];
+    let responses: SuiteResponse[];
     try {
       responses = await evaluateSuite(suite, options);
     } catch (e) {

@@ -13,6 +13,8 @@ export interface TestResultEntry {
   readonly cloneSourceResource?: string;
   /** Which flavour the entry targets (isValidatingPolicy, isMutatingPolicy...). */
   readonly flavour?: string;
+  /** Admission operation the result is for (CREATE when the test does not say). */
+  readonly operation?: string;
 }
 
 export interface KyvernoTestFile {
@@ -56,6 +58,7 @@ export function parseTestFile(doc: JsonObject): KyvernoTestFile {
     const generated = asString(o['generatedResource']);
     const clone = asString(o['cloneSourceResource']);
     const ns = asString(o['namespace']);
+    const operation = asString(o['operation']);
     return {
       policy: asString(o['policy']) ?? '',
       rule: asString(o['rule']) ?? '',
@@ -67,6 +70,7 @@ export function parseTestFile(doc: JsonObject): KyvernoTestFile {
       ...(generated === undefined ? {} : { generatedResource: generated }),
       ...(clone === undefined ? {} : { cloneSourceResource: clone }),
       ...(flavour === undefined ? {} : { flavour }),
+      ...(operation === undefined ? {} : { operation: operation.toUpperCase() }),
     };
   });
   const variables = asString(doc['variables']);
