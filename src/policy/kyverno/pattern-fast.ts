@@ -12,7 +12,7 @@
 // large trees) get no fast path.
 import { parseAnchor } from './anchors.ts';
 import { compileValuePattern, type ValuePredicate } from './value-pattern.ts';
-import { hasWildcard } from '../common/wildcard.ts';
+import { hasMetadataWildcards } from './pattern-metadata.ts';
 import { isObject, type JsonObject } from '../common/json.ts';
 
 export type FastPattern = (resource: unknown) => boolean;
@@ -47,7 +47,7 @@ class Generator {
   }
 
   private map(pattern: JsonObject, v: string): string {
-    if (hasMetadataWildcardKeys(pattern)) throw new NotCovered();
+    if (hasMetadataWildcards(pattern)) throw new NotCovered();
     let out = '';
     for (const key of Object.keys(pattern)) {
       const child = pattern[key];
@@ -96,20 +96,6 @@ class Generator {
     }
     return out;
   }
-}
-
-function hasMetadataWildcardKeys(pattern: JsonObject): boolean {
-  const meta = pattern['metadata'];
-  if (!isObject(meta)) return false;
-  for (const field of ['labels', 'annotations']) {
-    const p = meta[field];
-    if (!isObject(p)) continue;
-    for (const key of Object.keys(p)) {
-      const a = parseAnchor(key);
-      if (hasWildcard(a === undefined ? key : a.key)) return true;
-    }
-  }
-  return false;
 }
 
 /**

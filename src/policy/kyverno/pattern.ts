@@ -7,7 +7,7 @@
 import { hasNestedAnchors, parseAnchor } from './anchors.ts';
 import { compileValuePattern } from './value-pattern.ts';
 import { compileFastPattern, type FastPattern } from './pattern-fast.ts';
-import { hasWildcard, wildcardMatch } from '../common/wildcard.ts';
+import { expandMetadataWildcards, hasMetadataWildcards } from './pattern-metadata.ts';
 import { isObject, type JsonObject } from '../common/json.ts';
 
 /** How a pattern check ended: `skip` when a conditional/global anchor did not hold. */
@@ -334,59 +334,4 @@ function combineSkips(applied: number, skips: PatternError[] | undefined, path: 
   if (applied === 0 && skips !== undefined && skips.length > 0)
     return { skip: true, path: path.join(''), message: skips.map((s) => s.message).join('; ') };
   return OK;
-}
-
-const METADATA_FIELDS = ['labels', 'annotations'] as const;
-
-function hasMetadataWildcards(pattern: JsonObject): boolean {
-  const meta = pattern['metadata'];
-  if (!isObject(meta)) return false;
-  for (const field of METADATA_FIELDS) {
-    const p = meta[field];
-    if (!isObject(p)) continue;
-    for (const key of Object.keys(p)) {
-      const a = parseAnchor(key);
-      if (hasWildcard(a === undefined ? key : a.key)) return true;
-    }
-  }
-  return false;
-}
-
-/**
- * Kyverno expands wildcard keys under metadata.labels/annotations of a pattern into the matching
- * keys of the resource before validating (wildcards.ExpandInMetadata).
- */
-function expandMetadataWildcards(pattern: JsonObject, resource: JsonObject): JsonObject {
-  const meta = pattern['metadata'];
-  if (!isObject(meta)) return pattern;
-  const resMeta = isObject(resource['metadata']) ? resource['metadata'] : {};
-  let changed = false;
-  const newMeta: JsonObject = { ...meta };
-  for (const field of METADATA_FIELDS) {
-    const p = meta[field];
-    if (!isObject(p)) continue;
-    const r = isObject(resMeta[field]) ? (resMeta[field] as JsonObject) : {};
-    const out: JsonObject = {};
-    let fieldChanged = false;
-    for (const [key, value] of Object.entries(p)) {
-      const a = parseAnchor(key);
-      const bare = a === undefined ? key : a.key;
-      if (!hasWildcard(bare)) {
-        out[key] = value;
-        continue;
-      }
-      const matches = Object.keys(r).filter((k) => wildcardMatch(bare, k));
-      if (matches.length === 0) {
-        out[key] = value;
-        continue;
-      }
-      fieldChanged = true;
-      for (const m of matches) out[a === undefined ? m : key.replace(bare, m)] = value;
-    }
-    if (fieldChanged) {
-      newMeta[field] = out;
-      changed = true;
-    }
-  }
-  return changed ? { ...pattern, metadata: newMeta } : pattern;
 }
