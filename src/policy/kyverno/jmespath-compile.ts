@@ -79,6 +79,16 @@ function sub(node: AstNode | undefined): CompiledExpression {
   return compileNode(node);
 }
 
+/** The field names of a pure `a.b.c` chain (Fields joined by Subexpressions), else undefined. */
+function fieldChain(node: AstNode | undefined): string[] | undefined {
+  if (node === undefined) return undefined;
+  if (node.type === 'Field' && node.name !== undefined) return [node.name];
+  if (node.type !== 'Subexpression') return undefined;
+  const left = fieldChain(node.left);
+  const right = left === undefined ? undefined : fieldChain(node.right);
+  return left === undefined || right === undefined ? undefined : [...left, ...right];
+}
+
 function compileNode(node: AstNode): CompiledExpression {
   switch (node.type) {
     case 'Field': {
@@ -89,6 +99,18 @@ function compileNode(node: AstNode): CompiledExpression {
       };
     }
     case 'Subexpression': {
+      const names = fieldChain(node);
+      if (names !== undefined) {
+        // `a.b.c`: the same steps as nested Field/Subexpression closures, in one loop.
+        return (value) => {
+          let cur = value;
+          for (const name of names) {
+            if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return null;
+            cur = (cur as Record<string, unknown>)[name] ?? null;
+          }
+          return cur;
+        };
+      }
       const left = sub(node.left);
       const right = sub(node.right);
       return (value, root) => {

@@ -3,7 +3,7 @@
 // support. Each function takes the substituted key and value.
 import { compareNumbers, parseQuantity } from '../common/quantity.ts';
 import { parseGoDuration } from '../common/duration.ts';
-import { wildcardMatch } from '../common/wildcard.ts';
+import { compileWildcard, hasWildcard, wildcardMatch } from '../common/wildcard.ts';
 import { deepEqual, goSprint, isObject } from '../common/json.ts';
 import { validateValue } from './value-pattern.ts';
 
@@ -191,6 +191,29 @@ function valueList(value: unknown): readonly string[] | undefined {
   return undefined;
 }
 
+const listTests = new WeakMap<readonly string[], readonly ((value: string) => boolean)[]>();
+
+/**
+ * Whether `key` is in `list` with Kyverno's wildcards: a list entry used as a pattern for the key,
+ * and with `symmetric` also the key used as a pattern for the entry. A list's patterns are compiled
+ * once per rendered list.
+ */
+function listHas(list: readonly string[], key: string, symmetric: boolean): boolean {
+  let tests = listTests.get(list);
+  if (tests === undefined) {
+    tests = list.map(compileWildcard);
+    listTests.set(list, tests);
+  }
+  // A key without wildcards matches an entry as a pattern only by equality, which the entry's own
+  // test has already checked.
+  const keyIsPattern = symmetric && hasWildcard(key);
+  for (let i = 0; i < tests.length; i++) {
+    if (tests[i]!(key)) return true;
+    if (keyIsPattern && wildcardMatch(key, list[i]!)) return true;
+  }
+  return false;
+}
+
 const RANGE_VALUE_RE = /^-?\d+(?:\.\d+)?[A-Za-z]*!?-(-?\d+(?:\.\d+)?[A-Za-z]*)$/u;
 
 function inOp(key: unknown, value: unknown, negate: boolean): boolean {
@@ -198,8 +221,8 @@ function inOp(key: unknown, value: unknown, negate: boolean): boolean {
     const list = valueList(value);
     if (list === undefined) return false;
     const keys = key.map(goSprint);
-    if (negate) return !keys.every((k) => list.some((v) => wildcardMatch(v, k)));
-    return keys.every((k) => list.some((v) => wildcardMatch(v, k)));
+    if (negate) return !keys.every((k) => listHas(list, k, false));
+    return keys.every((k) => listHas(list, k, false));
   }
   if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'boolean') return false;
   const k = String(key);
@@ -209,7 +232,7 @@ function inOp(key: unknown, value: unknown, negate: boolean): boolean {
   }
   const list = valueList(value);
   if (list === undefined) return false;
-  const found = list.some((v) => wildcardMatch(v, k));
+  const found = listHas(list, k, false);
   return negate ? !found : found;
 }
 
@@ -234,7 +257,7 @@ function anyAll(key: unknown, value: unknown, mode: 'anyIn' | 'allIn' | 'anyNotI
   }
   const list = valueList(value);
   if (list === undefined) return false;
-  const member = (k: string): boolean => list.some((v) => wildcardMatch(v, k) || wildcardMatch(k, v));
+  const member = (k: string): boolean => listHas(list, k, true);
   switch (mode) {
     case 'anyIn':
       return keys.some(member);
