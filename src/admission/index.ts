@@ -20,6 +20,7 @@ export type {
   AdmissionPolicyEngine,
   EngineEvaluation,
   EngineInput,
+  EngineNamespace,
   FailurePolicy,
   RuleFinding,
 } from './engine/types.ts';
@@ -34,6 +35,7 @@ export type {
 } from '../policy/index.ts';
 export {
   createKubeClient,
+  createNamespaceLookup,
   createPullSecretFacts,
   imagePullSecretNames,
   inClusterConfig,
@@ -43,7 +45,11 @@ export type {
   InClusterConfig,
   KubeClient,
   KubeClientOptions,
+  KubeNamespace,
   KubeSecret,
+  NamespaceFacts,
+  NamespaceLookup,
+  NamespaceLookupOptions,
   PullSecretFacts,
   PullSecretFactsOptions,
 } from './kube/index.ts';

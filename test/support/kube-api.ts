@@ -1,7 +1,8 @@
 // A fake Kubernetes API server in the test process: HTTPS on 127.0.0.1 with a test CA made by
-// openssl (pki.ts), a bearer token it checks, and GET /api/v1/namespaces/{ns}/secrets/{name}.
+// openssl (pki.ts), a bearer token it checks, GET /api/v1/namespaces/{ns}/secrets/{name} and
+// GET /api/v1/namespaces/{ns}.
 // There is no real kube-apiserver on this machine (no kind, no k3s, no network to fetch one), so
-// this peer answers the one call Bosun makes with the API server's status codes and Status bodies.
+// this peer answers the calls Bosun makes with the API server's status codes and Status bodies.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,8 @@ export interface FakeKubeApi {
   readonly token: string;
   /** `ns/name` → Secret object served (mutable: tests add, change and remove secrets). */
   readonly secrets: Map<string, Record<string, unknown>>;
+  /** Namespace name → labels served as a Namespace (mutable). */
+  readonly namespaces: Map<string, Record<string, string>>;
   /** Every request path seen, with the status answered. */
   readonly requests: { path: string; status: number }[];
   stop(): Promise<void>;
@@ -49,6 +52,7 @@ export async function startFakeKubeApi(token: string): Promise<FakeKubeApi> {
   const ca = await createCa(dir, 'kube-ca', 'Bosun Test Kubernetes CA');
   const cert = await createServerCert(dir, ca, { name: 'apiserver' });
   const secrets = new Map<string, Record<string, unknown>>();
+  const namespaces = new Map<string, Record<string, string>>();
   const requests: { path: string; status: number }[] = [];
   const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     const path = req.url ?? '/';
@@ -59,6 +63,22 @@ export async function startFakeKubeApi(token: string): Promise<FakeKubeApi> {
     };
     if (req.headers.authorization !== `Bearer ${token}`)
       return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const nsPath = /^\/api\/v1\/namespaces\/([^/?]+)$/u.exec(path);
+    if (req.method === 'GET' && nsPath !== null) {
+      const labels = namespaces.get(nsPath[1]!);
+      if (labels === undefined)
+        return answer(404, status(404, 'NotFound', `namespaces "${nsPath[1]}" not found`));
+      return answer(
+        200,
+        JSON.stringify({
+          kind: 'Namespace',
+          apiVersion: 'v1',
+          metadata: { name: nsPath[1], labels: { 'kubernetes.io/metadata.name': nsPath[1], ...labels } },
+          spec: { finalizers: ['kubernetes'] },
+          status: { phase: 'Active' },
+        }),
+      );
+    }
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/?]+)$/u.exec(path);
     if (req.method !== 'GET' || m === null)
       return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
@@ -73,6 +93,7 @@ export async function startFakeKubeApi(token: string): Promise<FakeKubeApi> {
     caPem: ca.certPem,
     token,
     secrets,
+    namespaces,
     requests,
     async stop() {
       await new Promise<void>((resolve) => {

@@ -50,10 +50,17 @@ export class PolicyAdmissionEngine implements AdmissionPolicyEngine {
   readonly scope: PolicyScope;
   readonly #failurePolicies = new Map<string, FailurePolicy>();
   readonly #coverage = new Map<string, boolean>();
+  readonly needsNamespace: boolean;
 
   constructor(policies: LoadedPolicies, options: PolicyEngineOptions = {}) {
     this.policies = policies;
     this.scope = computeScope(policies.policies);
+    // A namespaceSelector anywhere (Kyverno match/exclude, CEL matchConstraints) or a CEL
+    // namespaceObject reference: a textual check errs only towards an unneeded (cached) lookup.
+    this.needsNamespace = policies.policies.some((p) => {
+      const text = JSON.stringify(p.raw);
+      return text.includes('"namespaceSelector"') || text.includes('namespaceObject');
+    });
     const fallback = options.defaultFailurePolicy ?? 'Fail';
     for (const p of policies.policies) this.#failurePolicies.set(p.name, failurePolicyOf(p, fallback));
   }
@@ -92,6 +99,9 @@ export class PolicyAdmissionEngine implements AdmissionPolicyEngine {
       },
       imageFacts: input.facts,
       signal: input.signal,
+      ...(input.namespace === undefined
+        ? {}
+        : { namespaceLabels: input.namespace.labels, namespaceObject: input.namespace.object }),
     });
     return this.#summarise(responses, object);
   }

@@ -26,9 +26,17 @@ export interface EngineEvaluation {
   readonly patched?: JsonObject;
 }
 
+/** The request's namespace as policies see it (labels for namespaceSelector, CEL namespaceObject). */
+export interface EngineNamespace {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly object: JsonObject;
+}
+
 export interface EngineInput {
   readonly request: AdmissionRequest;
   readonly object: JsonObject;
+  /** The namespace's labels and object, when the engine needs them and they were read. */
+  readonly namespace?: EngineNamespace;
   /** Request-scoped facts: bound to the request's deadline. */
   readonly facts: ImageFacts;
   readonly signal: AbortSignal;
@@ -37,6 +45,8 @@ export interface EngineInput {
 export interface AdmissionPolicyEngine {
   /** False when no policy can select this kind/subresource: the request is answered without work. */
   selectsKind(kind: string, subResource?: string): boolean;
+  /** True when some policy selects by namespace labels or reads the namespace object. */
+  readonly needsNamespace: boolean;
   /** True when some policy verifies this image (for the no-match setting). */
   coversImage(image: string): boolean;
   evaluate(input: EngineInput): Promise<EngineEvaluation>;

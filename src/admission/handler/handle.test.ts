@@ -4,9 +4,10 @@ import { InMemoryImageFacts, loadPolicies, RegistryImageFacts } from '../../poli
 import { admissionReview, workload } from '../../../test/builders/admission-review.ts';
 import { decodeAdmissionReview } from '../review/codec.ts';
 import { PolicyAdmissionEngine } from '../engine/policy-engine.ts';
-import type { AdmissionPolicyEngine } from '../engine/types.ts';
+import type { AdmissionPolicyEngine, EngineNamespace } from '../engine/types.ts';
 import { handleAdmission, type HandleOptions } from './handle.ts';
 import { applyJsonPatch } from './json-patch.ts';
+import { BosunError } from '../../util/errors.ts';
 
 const REGISTRIES = `
 apiVersion: kyverno.io/v1
@@ -145,6 +146,7 @@ describe('handleAdmission: validate', () => {
     let evaluated = 0;
     const counting: AdmissionPolicyEngine = {
       selectsKind: (k) => engine.selectsKind(k),
+      needsNamespace: false,
       coversImage: () => true,
       evaluate: async (input) => {
         evaluated++;
@@ -188,6 +190,7 @@ describe('handleAdmission: validate', () => {
   it('treats an engine failure by the configured failure policy', async () => {
     const broken: AdmissionPolicyEngine = {
       selectsKind: () => true,
+      needsNamespace: false,
       coversImage: () => true,
       evaluate: async () => {
         throw new TypeError('boom');
@@ -202,6 +205,82 @@ describe('handleAdmission: validate', () => {
     );
     expect([closed.response.allowed, open.response.allowed]).toEqual([false, true]);
     expect(open.audit.failOpen).toEqual([{ policy: '(engine)', rule: '(evaluation)', reason: 'ERROR' }]);
+  });
+});
+
+describe('handleAdmission: namespace labels', () => {
+  // Only namespaces labelled `env: prod` get the registry rule (Kyverno namespaceSelector).
+  const PROD_ONLY = `
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: prod-registries}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: registries
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+              namespaceSelector: {matchLabels: {env: prod}}
+      validate:
+        message: "prod images come from registry.example"
+        pattern: {spec: {containers: [{image: "registry.example/*"}]}}
+`;
+  const engine = engineOf(PROD_ONLY);
+  const labelsOf =
+    (labels: Record<string, string>) =>
+    async (name: string): Promise<EngineNamespace> => ({
+      labels,
+      object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } },
+    });
+
+  it('needs the namespace only when a policy selects by it', () => {
+    expect([engine.needsNamespace, engineOf(REGISTRIES).needsNamespace]).toEqual([true, false]);
+  });
+
+  it.each([
+    ['a prod namespace: the rule applies', { env: 'prod' }, false],
+    ['another namespace: the rule does not select the pod', { env: 'dev' }, true],
+  ] as const)('%s', async (_name, labels, allowed) => {
+    const asked: string[] = [];
+    const lookup = labelsOf(labels);
+    const out = await handleAdmission(
+      request('Pod', { app: 'docker.io/other/web:1' }),
+      engine,
+      facts,
+      options({
+        namespace: async (name) => {
+          asked.push(name);
+          return lookup(name);
+        },
+      }),
+    );
+    expect([out.response.allowed, asked]).toEqual([allowed, ['shop']]);
+  });
+
+  it('a namespace that cannot be read is an error under the failure policy', async () => {
+    const unreadable = async (): Promise<never> => {
+      throw new BosunError('ADMISSION_KUBE_TIMEOUT', 'Namespace shop: no answer within 3000 ms');
+    };
+    const closed = await handleAdmission(
+      request('Pod', { app: 'docker.io/other/web:1' }),
+      engine,
+      facts,
+      options({ namespace: unreadable }),
+    );
+    const open = await handleAdmission(
+      request('Pod', { app: 'docker.io/other/web:1' }),
+      engine,
+      facts,
+      options({ namespace: unreadable, failurePolicy: 'Ignore' }),
+    );
+    expect(closed.response.allowed).toBe(false);
+    expect(closed.response.status?.message).toContain(
+      'the labels of namespace shop could not be read (ADMISSION_KUBE_TIMEOUT)',
+    );
+    expect(open.response.allowed).toBe(true);
+    expect(open.response.warnings?.[0]).toContain('allowed because the policy fails open');
   });
 });
 
@@ -268,6 +347,7 @@ describe('handleAdmission: mutate', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     const pinning: AdmissionPolicyEngine = {
       selectsKind: () => true,
+      needsNamespace: false,
       coversImage: () => true,
       evaluate: async ({ object }) => {
         const patched = structuredClone(object) as { spec: { containers: { image: string }[] } };

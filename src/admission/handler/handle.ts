@@ -3,7 +3,13 @@
 // returned audit record. It never throws: any error becomes an answer under the failure policy.
 import { isBosunError } from '../../util/errors.ts';
 import type { ImageFacts, JsonObject } from '../../policy/index.ts';
-import type { AdmissionPolicyEngine, EngineEvaluation, FailurePolicy, RuleFinding } from '../engine/types.ts';
+import type {
+  AdmissionPolicyEngine,
+  EngineEvaluation,
+  EngineNamespace,
+  FailurePolicy,
+  RuleFinding,
+} from '../engine/types.ts';
 import { requestFacts, type FactFailure } from '../facts/request-facts.ts';
 import type { AdmissionRequest, AdmissionResponse, JsonPatchOperation } from '../review/types.ts';
 import { listContainers, type ContainerRef } from '../review/workload.ts';
@@ -24,6 +30,11 @@ export interface HandleOptions {
   readonly signal: AbortSignal;
   /** Most warnings returned (the API server shows them to the client; default 20). */
   readonly maxWarnings?: number;
+  /**
+   * Reads a namespace's labels and object (Kubernetes API) for engines that need them. Without it
+   * such policies see no namespace labels. A failed read is an engine error under the failure policy.
+   */
+  readonly namespace?: (name: string) => Promise<EngineNamespace>;
 }
 
 export interface AdmissionOutcome {
@@ -125,9 +136,22 @@ export async function handleAdmission(
 
   const bound = requestFacts(facts, options.signal);
   let evaluation: EngineEvaluation;
+  let namespaceRead = true;
   try {
+    let namespace: EngineNamespace | undefined;
+    if (selected && engine.needsNamespace && options.namespace !== undefined && request.namespace) {
+      namespaceRead = false;
+      namespace = await options.namespace(request.namespace);
+      namespaceRead = true;
+    }
     evaluation = selected
-      ? await engine.evaluate({ request, object, facts: bound.facts, signal: options.signal })
+      ? await engine.evaluate({
+          request,
+          object,
+          facts: bound.facts,
+          signal: options.signal,
+          ...(namespace === undefined ? {} : { namespace }),
+        })
       : { findings: [], matchedPolicies: [] };
   } catch (error) {
     const code = isBosunError(error) ? error.code : 'INTERNAL';
@@ -141,7 +165,9 @@ export async function handleAdmission(
           status: 'error',
           action: 'Enforce',
           failurePolicy: fp,
-          message: `evaluation failed (${code})`,
+          message: namespaceRead
+            ? `evaluation failed (${code})`
+            : `the labels of namespace ${request.namespace ?? ''} could not be read (${code})`,
         },
       ],
     };

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerRegistrySecret, startFakeKubeApi, type FakeKubeApi } from '../../../test/support/kube-api.ts';
 import { mutatedText, valueOrBosunError } from '../../../test/support/parser-property.ts';
 import { isBosunError } from '../../util/errors.ts';
-import { createKubeClient, parseSecret } from './kube-client.ts';
+import { createKubeClient, parseNamespace, parseSecret } from './kube-client.ts';
+import { createNamespaceLookup } from './namespace-lookup.ts';
 import { inClusterConfig } from './in-cluster-config.ts';
 import { imagePullSecretNames } from './pull-secret-facts.ts';
 
@@ -112,6 +113,54 @@ describe('createKubeClient', () => {
     expect(() =>
       createKubeClient({ apiServer, caPem: '', ...(token === undefined ? {} : { token }) }),
     ).toThrow(expect.objectContaining({ code: 'ADMISSION_KUBE_CONFIG' }));
+  });
+});
+
+describe('namespaces', () => {
+  it('reads a Namespace and its labels', async () => {
+    api.namespaces.set('team-a', { env: 'prod' });
+    const kube = createKubeClient({ apiServer: api.url, token: 'good-token', caPem: api.caPem });
+    const ns = await kube.getNamespace('team-a');
+    expect([ns.metadata.name, ns.metadata.labels?.['env']]).toEqual(['team-a', 'prod']);
+    expect(await codeOf(kube.getNamespace('nope'))).toEqual('ADMISSION_KUBE_NOT_FOUND');
+    expect(await codeOf(kube.getNamespace('../x'))).toEqual('ADMISSION_KUBE_NOT_FOUND');
+    kube.close();
+  });
+
+  it('a lookup reuses answers within its TTL, shares concurrent calls and never caches failures', async () => {
+    api.namespaces.set('team-t', { env: 'dev' });
+    let clock = 0;
+    const kube = createKubeClient({ apiServer: api.url, token: 'good-token', caPem: api.caPem });
+    const lookup = createNamespaceLookup({ kube, ttlMs: 1000, now: () => clock });
+    const asked = (): number => api.requests.filter((r) => r.path === '/api/v1/namespaces/team-t').length;
+    const before = asked();
+    const [a, b] = await Promise.all([lookup.get('team-t'), lookup.get('team-t')]);
+    expect([a.labels['env'], b === a, asked() - before]).toEqual(['dev', true, 1]);
+    api.namespaces.set('team-t', { env: 'prod' });
+    clock = 999;
+    expect((await lookup.get('team-t')).labels['env']).toEqual('dev');
+    clock = 1000;
+    expect((await lookup.get('team-t')).labels['env']).toEqual('prod');
+    expect(await codeOf(lookup.get('gone'))).toEqual('ADMISSION_KUBE_NOT_FOUND');
+    api.namespaces.set('gone', {});
+    expect((await lookup.get('gone')).object['kind']).toEqual('Namespace');
+    expect(lookup.stats).toEqual({ hits: 2, misses: 4, errors: 1 });
+    kube.close();
+  });
+});
+
+describe('parseNamespace', () => {
+  const good = JSON.stringify({ kind: 'Namespace', metadata: { name: 'a', labels: { env: 'prod' } } });
+  it('is a Namespace or ADMISSION_KUBE_RESPONSE_INVALID for any answer', () => {
+    fc.assert(
+      fc.property(mutatedText(good), (text) => {
+        valueOrBosunError(
+          () => parseNamespace(Buffer.from(text), 'Namespace a'),
+          ['ADMISSION_KUBE_RESPONSE_INVALID'],
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -1,5 +1,6 @@
-// A minimal Kubernetes API client for the webhook's one read: GET a Secret, over HTTPS with the
-// service account's bearer token and the cluster CA. No process.env here: the CLI builds the
+// A minimal Kubernetes API client for the webhook's two reads: GET a Secret (pull secrets) and GET a
+// Namespace (labels for namespaceSelector), over HTTPS with the service account's bearer token and
+// the cluster CA. No process.env here: the CLI builds the
 // options from KUBERNETES_SERVICE_HOST/PORT and the service account files (in-cluster-config.ts).
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
@@ -36,9 +37,22 @@ export interface KubeSecret {
   readonly [field: string]: unknown;
 }
 
+/** A core/v1 Namespace as the API server returns it (only what Bosun reads is typed). */
+export interface KubeNamespace {
+  readonly kind?: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly [field: string]: unknown;
+  };
+  readonly [field: string]: unknown;
+}
+
 export interface KubeClient {
   /** The Secret, or ADMISSION_KUBE_NOT_FOUND / _UNAUTHORIZED / _TIMEOUT / _UNREACHABLE / _HTTP. */
   getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<KubeSecret>;
+  /** The Namespace, with the same errors as getSecret. */
+  getNamespace(name: string, signal?: AbortSignal): Promise<KubeNamespace>;
   close(): void;
 }
 
@@ -72,6 +86,31 @@ export function parseSecret(body: Buffer, what: string): KubeSecret {
     });
   }
   return value as unknown as KubeSecret;
+}
+
+/** Checks an API answer is a Namespace with string labels; throws ADMISSION_KUBE_RESPONSE_INVALID. */
+export function parseNamespace(body: Buffer, what: string): KubeNamespace {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not JSON`, {
+      details: { input: what },
+    });
+  }
+  const meta = isObj(value) ? value['metadata'] : undefined;
+  if (!isObj(value) || !isObj(meta) || typeof meta['name'] !== 'string') {
+    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not a Namespace`, {
+      details: { input: what },
+    });
+  }
+  const labels = meta['labels'];
+  if (labels !== undefined && (!isObj(labels) || Object.values(labels).some((v) => typeof v !== 'string'))) {
+    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: labels are not a string map`, {
+      details: { input: what },
+    });
+  }
+  return value as unknown as KubeNamespace;
 }
 
 /** A client over one API server; `close()` drops its keep-alive connections. */
@@ -110,22 +149,38 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
     return text;
   }
 
+  async function read(path: string, what: string, signal?: AbortSignal): Promise<Buffer> {
+    const bearer = await token();
+    try {
+      return await get(new URL(path, base), bearer, what, signal);
+    } catch (error) {
+      // A rejected token may have rotated on disk: the next call reads the file again.
+      if (isBosunError(error) && error.code === 'ADMISSION_KUBE_UNAUTHORIZED') cached = undefined;
+      throw error;
+    }
+  }
+
+  async function getNamespace(name: string, signal?: AbortSignal): Promise<KubeNamespace> {
+    const what = `Namespace ${name}`;
+    if (!NAME.test(name))
+      throw new BosunError('ADMISSION_KUBE_NOT_FOUND', `${what}: not a valid name`, {
+        details: { input: what },
+      });
+    const ns = parseNamespace(await read(`/api/v1/namespaces/${name}`, what, signal), what);
+    if (ns.metadata.name !== name)
+      throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer names another Namespace`, {
+        details: { input: what },
+      });
+    return ns;
+  }
+
   async function getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<KubeSecret> {
     const what = `Secret ${namespace}/${name}`;
     if (!NAME.test(namespace) || !NAME.test(name))
       throw new BosunError('ADMISSION_KUBE_NOT_FOUND', `${what}: not a valid namespace/name`, {
         details: { input: what },
       });
-    const url = new URL(`/api/v1/namespaces/${namespace}/secrets/${name}`, base);
-    const bearer = await token();
-    let body: Buffer;
-    try {
-      body = await get(url, bearer, what, signal);
-    } catch (error) {
-      // A rejected token may have rotated on disk: the next call reads the file again.
-      if (isBosunError(error) && error.code === 'ADMISSION_KUBE_UNAUTHORIZED') cached = undefined;
-      throw error;
-    }
+    const body = await read(`/api/v1/namespaces/${namespace}/secrets/${name}`, what, signal);
     const secret = parseSecret(body, what);
     if (secret.metadata.name !== name)
       throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer names another Secret`, {
@@ -187,6 +242,7 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
 
   return {
     getSecret,
+    getNamespace,
     close: () => agent.destroy(),
   };
 }

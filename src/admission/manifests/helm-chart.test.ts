@@ -34,13 +34,19 @@ describe.skipIf(!hasHelm())(
         'registryCredentials.existingSecret=regcred',
         '--set',
         'pullSecretsFromApi=true',
+        '--set',
+        'namespacesFromApi=true',
         '--set-string',
         'policies.p\\.yaml=kind: ClusterPolicy',
       ]);
       const docs = parseAllDocuments(stdout)
         .map((d) => d.toJS() as Record<string, unknown>)
         .filter((d) => d !== null);
-      const expected = webhookManifests({ registrySecret: 'regcred', pullSecretsFromApi: true })
+      const expected = webhookManifests({
+        registrySecret: 'regcred',
+        pullSecretsFromApi: true,
+        namespacesFromApi: true,
+      })
         .objects.map((o) => o['kind'])
         .filter((k) => k !== 'Namespace');
       expect(docs.map((d) => d['kind']).sort()).toEqual([...expected].sort());

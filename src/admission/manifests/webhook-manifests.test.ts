@@ -20,6 +20,7 @@ describe('webhookManifests', () => {
     policies: { 'p.yaml': POLICY },
     registrySecret: 'regcred',
     pullSecretsFromApi: true,
+    namespacesFromApi: true,
   });
   const docs = parseAllDocuments(m.yaml).map((d) => d.toJS() as Obj);
   const byKind = (kind: string): Obj => docs.find((d) => d['kind'] === kind)!;
@@ -28,6 +29,8 @@ describe('webhookManifests', () => {
     expect(docs.map((d) => d['kind'])).toEqual([
       'Namespace',
       'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
       'ClusterRole',
       'ClusterRoleBinding',
       'Role',
@@ -52,6 +55,26 @@ describe('webhookManifests', () => {
     const broken = structuredClone(byKind('Deployment'));
     broken['spec']['replicas'] = 'two';
     expect(await validateKubernetesObject(broken)).toContain('replicas');
+  });
+
+  it('grants only reads of secrets, service accounts and namespaces, each when enabled', () => {
+    const roles = docs.filter((d) => d['kind'] === 'ClusterRole');
+    const args: string[] = byKind('Deployment')['spec']['template']['spec']['containers'][0]['args'];
+    expect([
+      roles.map((r) => [r['metadata']['name'], r['rules']]),
+      args.filter((a) => a.endsWith('-from-api')),
+    ]).toEqual([
+      [
+        [
+          'bosun-webhook-pull-secrets',
+          [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
+        ],
+        ['bosun-webhook-namespaces', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }]],
+      ],
+      ['--pull-secrets-from-api', '--namespaces-from-api'],
+    ]);
+    const plain = parseAllDocuments(webhookManifests({ namespace: 'x' }).yaml).map((d) => d.toJS() as Obj);
+    expect(plain.filter((d) => d['kind'] === 'ClusterRole')).toEqual([]);
   });
 
   it('runs hardened, highly available pods', () => {

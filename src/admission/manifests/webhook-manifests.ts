@@ -24,6 +24,8 @@ export interface WebhookManifestOptions {
   readonly registrySecret?: string;
   /** Let the server read pods' imagePullSecrets through the API (adds a ClusterRole to get secrets). */
   readonly pullSecretsFromApi?: boolean;
+  /** Let the server read namespace labels for namespaceSelector (adds a ClusterRole to get namespaces). */
+  readonly namespacesFromApi?: boolean;
   /** Namespaces exempt besides kube-system and Bosun's own. */
   readonly exemptNamespaces?: readonly string[];
   /** Whether to register the mutating webhook (digest pinning; default true). */
@@ -99,6 +101,23 @@ export function webhookManifests(options: WebhookManifestOptions = {}): WebhookM
       ? []
       : ['--docker-config=/etc/bosun/registry/.dockerconfigjson']),
     ...(options.pullSecretsFromApi === true ? ['--pull-secrets-from-api'] : []),
+    ...(options.namespacesFromApi === true ? ['--namespaces-from-api'] : []),
+  ];
+  const apiAccess = options.pullSecretsFromApi === true || options.namespacesFromApi === true;
+  const clusterRead = (suffix: string, resources: string[]): Record<string, unknown>[] => [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: meta(`${name}-${suffix}`, false),
+      rules: [{ apiGroups: [''], resources, verbs: ['get'] }],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: meta(`${name}-${suffix}`, false),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${name}-${suffix}` },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
+    },
   ];
   const volumes: Record<string, unknown>[] = [
     { name: 'policies', configMap: { name: `${name}-policies` } },
@@ -131,31 +150,14 @@ export function webhookManifests(options: WebhookManifestOptions = {}): WebhookM
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: meta(name),
-      automountServiceAccountToken: options.pullSecretsFromApi === true,
+      automountServiceAccountToken: apiAccess,
     },
     // The server reads its policies and certificate from mounted files; the only API access it
-    // can need is reading pull secrets, and only when that is enabled.
+    // can need is reading pull secrets and namespaces, and only when that is enabled.
     ...(options.pullSecretsFromApi === true
-      ? [
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'ClusterRole',
-            metadata: meta(`${name}-pull-secrets`, false),
-            rules: [{ apiGroups: [''], resources: ['secrets', 'serviceaccounts'], verbs: ['get'] }],
-          },
-          {
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'ClusterRoleBinding',
-            metadata: meta(`${name}-pull-secrets`, false),
-            roleRef: {
-              apiGroup: 'rbac.authorization.k8s.io',
-              kind: 'ClusterRole',
-              name: `${name}-pull-secrets`,
-            },
-            subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
-          },
-        ]
+      ? clusterRead('pull-secrets', ['secrets'])
       : []),
+    ...(options.namespacesFromApi === true ? clusterRead('namespaces', ['namespaces']) : []),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
@@ -205,7 +207,7 @@ export function webhookManifests(options: WebhookManifestOptions = {}): WebhookM
           metadata: { labels },
           spec: {
             serviceAccountName: name,
-            automountServiceAccountToken: options.pullSecretsFromApi === true,
+            automountServiceAccountToken: apiAccess,
             priorityClassName: 'system-cluster-critical',
             securityContext: {
               runAsNonRoot: true,

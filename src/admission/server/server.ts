@@ -14,7 +14,7 @@ import {
 } from '../review/codec.ts';
 import { handleAdmission, type NoMatchMode } from '../handler/handle.ts';
 import type { AuditRecord } from '../handler/audit-record.ts';
-import type { FailurePolicy } from '../engine/types.ts';
+import type { EngineNamespace, FailurePolicy } from '../engine/types.ts';
 import { PolicyStore, type PolicyLoadStatus } from './policy-store.ts';
 import { readTlsMaterial, type TlsFiles } from './tls-files.ts';
 import { watchPaths, type Watcher } from './file-watch.ts';
@@ -36,6 +36,11 @@ export interface WebhookServerOptions {
    * Kubernetes API: createPullSecretFacts). Must not reject; its time counts against the deadline.
    */
   readonly factsFor?: (request: AdmissionRequest, signal: AbortSignal) => Promise<ImageFacts>;
+  /**
+   * A namespace's labels and object (Kubernetes API: createNamespaceLookup), read for requests when
+   * a policy selects by namespaceSelector or uses namespaceObject. Its time counts against the deadline.
+   */
+  readonly namespaceFor?: (name: string, signal: AbortSignal) => Promise<EngineNamespace>;
   readonly port?: number;
   readonly host?: string;
   readonly noMatch?: NoMatchMode;
@@ -147,6 +152,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
       timer = setTimeout(() => resolve('late'), deadlineMs + 250);
     });
     const factsFor = options.factsFor;
+    const namespaceFor = options.namespaceFor;
     const facts =
       factsFor === undefined ? options.facts : lazyFacts(options.facts, () => factsFor(request, signal));
     const result = await Promise.race([
@@ -155,6 +161,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
         signal,
         failurePolicy: fallback,
         ...(options.noMatch === undefined ? {} : { noMatch: options.noMatch }),
+        ...(namespaceFor === undefined ? {} : { namespace: (name: string) => namespaceFor(name, signal) }),
       }),
       late,
     ]);

@@ -47,12 +47,14 @@ describe('bosun webhook serve --pull-secrets-from-api', () => {
 describe('bosun webhook manifests --pull-secrets-from-api', () => {
   it('grants reading secrets and passes the flag to the server', async () => {
     const io = memoryIo({ cwd: dir });
-    const code = await run(['webhook', 'manifests', '--pull-secrets-from-api'], io);
+    const code = await run(['webhook', 'manifests', '--pull-secrets-from-api', '--namespaces-from-api'], io);
     const out = io.out();
     expect([
       code,
       out.includes('--pull-secrets-from-api'),
       out.includes('bosun-webhook-pull-secrets'),
-    ]).toEqual([0, true, true]);
+      out.includes('--namespaces-from-api'),
+      out.includes('bosun-webhook-namespaces'),
+    ]).toEqual([0, true, true, true, true]);
   });
 });

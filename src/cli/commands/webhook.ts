@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
   createKubeClient,
+  createNamespaceLookup,
   createPullSecretFacts,
   inClusterConfig,
   startWebhookServer,
@@ -76,12 +77,18 @@ export function registerWebhook(program: Command, io: CliIo, outcome: CommandOut
       '--pull-secrets-from-api',
       "read each pod's imagePullSecrets through the Kubernetes API (in-cluster service account)",
     )
+    .option(
+      '--namespaces-from-api',
+      'read namespace labels through the Kubernetes API for policies with a namespaceSelector or namespaceObject',
+    )
     .option('--audit-file <file>', 'append decision records (JSON lines) to this file (default: stdout)')
     .addHelpText(
       'after',
       `
 With --pull-secrets-from-api the pod's own pull secrets are tried before --docker-config and
 --pull-secret; lookups made with them are cached per namespace and secret names, never shared.
+With --namespaces-from-api a request's namespace is read (cached 30 s) when a policy selects by
+namespaceSelector or reads namespaceObject; a failed read is an error under --failure-policy.
 
 Logs are JSON lines on stderr; decisions (one JSON line per request, never secrets) on stdout
 or --audit-file. SIGTERM/SIGINT stop the server gracefully.
@@ -104,6 +111,7 @@ Examples:
         pullSecret: string[];
         registryCa: string[];
         pullSecretsFromApi?: boolean;
+        namespacesFromApi?: boolean;
         auditFile?: string;
       }) => {
         const port = portNumber(flags.port);
@@ -124,11 +132,17 @@ Examples:
         };
         // Outside a cluster this fails with ADMISSION_KUBE_CONFIG (exit 2) before anything listens.
         const kube =
-          flags.pullSecretsFromApi === true ? createKubeClient(await inClusterConfig(io.env)) : undefined;
+          flags.pullSecretsFromApi === true || flags.namespacesFromApi === true
+            ? createKubeClient(await inClusterConfig(io.env))
+            : undefined;
+        const namespaces =
+          kube !== undefined && flags.namespacesFromApi === true
+            ? createNamespaceLookup({ kube })
+            : undefined;
         const registryFacts = new RegistryImageFacts(registryOptions);
         const facts = new CachedImageFacts(registryFacts);
         const pullSecrets =
-          kube === undefined
+          kube === undefined || flags.pullSecretsFromApi !== true
             ? undefined
             : createPullSecretFacts({ kube, shared: facts, registry: registryOptions });
         const audit =
@@ -144,6 +158,7 @@ Examples:
           policyPaths: flags.policies.map((p) => resolve(io.cwd, p)),
           facts,
           ...(pullSecrets === undefined ? {} : { factsFor: pullSecrets.factsFor }),
+          ...(namespaces === undefined ? {} : { namespaceFor: namespaces.get }),
           port,
           host: flags.host,
           noMatch,
@@ -197,6 +212,10 @@ Examples:
       '--pull-secrets-from-api',
       "let the webhook read pods' imagePullSecrets (ClusterRole to get secrets, service account token)",
     )
+    .option(
+      '--namespaces-from-api',
+      'let the webhook read namespace labels for namespaceSelector (ClusterRole to get namespaces)',
+    )
     .option('--no-mutate', 'do not register the mutating webhook (digest pinning)')
     .addHelpText(
       'after',
@@ -221,6 +240,7 @@ Examples:
         match: string;
         registrySecret?: string;
         pullSecretsFromApi?: boolean;
+        namespacesFromApi?: boolean;
         mutate: boolean;
       }) => {
         const policies: Record<string, string> = {};
@@ -244,6 +264,7 @@ Examples:
           noMatch: oneOf('--no-match', flags.match, NO_MATCH),
           ...(flags.registrySecret === undefined ? {} : { registrySecret: flags.registrySecret }),
           ...(flags.pullSecretsFromApi === true ? { pullSecretsFromApi: true } : {}),
+          ...(flags.namespacesFromApi === true ? { namespacesFromApi: true } : {}),
           mutate: flags.mutate,
         });
         io.stdout.write(manifests.yaml);
