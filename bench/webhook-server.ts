@@ -15,7 +15,8 @@ const server = await startWebhookServer({
 process.on('message', (msg: { type: string }) => {
   if (msg.type === 'rss') {
     global.gc?.();
-    process.send!({ type: 'rss', rss: process.memoryUsage().rss, cache: facts.stats });
+    const m = process.memoryUsage();
+    process.send!({ type: 'rss', rss: m.rss, heapUsed: m.heapUsed, cache: facts.stats });
   } else if (msg.type === 'stop') {
     void server.close().then(() => process.exit(0));
   }

@@ -186,9 +186,10 @@ export async function run(): Promise<Record<string, unknown>> {
       openLoop({ url, caPem: tls.ca.certPem, body, expectBody, rate, seconds: secs });
     await load(5);
     const main = await load(seconds);
-    const rss0 = (await ask<{ rss: number }>(child, 'rss')).rss;
+    const start = await ask<{ rss: number; heapUsed: number }>(child, 'rss');
+    const rss0 = start.rss;
     const soak = await load(soakSeconds);
-    const after = await ask<{ rss: number; cache: unknown }>(child, 'rss');
+    const after = await ask<{ rss: number; heapUsed: number; cache: unknown }>(child, 'rss');
     const round = (n: number): number => Math.round(n * 100) / 100;
     return {
       policies: 10,
@@ -208,6 +209,9 @@ export async function run(): Promise<Record<string, unknown>> {
         rssStartMiB: round(rss0 / 1048576),
         rssEndMiB: round(after.rss / 1048576),
         rssGrowthPct: round(((after.rss - rss0) / rss0) * 100),
+        // Live heap after a full GC: what the process holds, as opposed to what V8 has reserved.
+        heapUsedStartMiB: round(start.heapUsed / 1048576),
+        heapUsedEndMiB: round(after.heapUsed / 1048576),
       },
       cache: after.cache,
       cold: { allowed: cold.allowed, firstRequestMs: round(coldMs), secondRequestMs: round(warmOneMs) },
