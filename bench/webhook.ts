@@ -18,7 +18,7 @@ import { startRegistry } from '../test/support/registry.ts';
 import { postReview } from '../test/support/webhook-client.ts';
 import { RegistryClient } from '../src/image/index.ts';
 import { loadPrivateKey, signImage } from '../src/sign/index.ts';
-import { generateWebhookTls } from '../src/admission/index.ts';
+import { generateWebhookTls, WEBHOOK_NODE_OPTIONS } from '../src/admission/index.ts';
 import { openLoop, type OpenLoopResult } from './open-loop.ts';
 
 const num = (name: string, fallback: number): number => {
@@ -151,8 +151,10 @@ export async function run(): Promise<Record<string, unknown>> {
       [JSON.stringify({ certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key'), policyDir })],
       {
         // BENCH_WEBHOOK_NODE_ARGS: extra node flags for the server (e.g. `--cpu-prof` to profile it).
+        // The deployment's V8 flags (WEBHOOK_NODE_OPTIONS), so memory is measured as deployed.
         execArgv: [
           '--expose-gc',
+          ...WEBHOOK_NODE_OPTIONS.split(' '),
           ...(process.env['BENCH_WEBHOOK_NODE_ARGS']?.split(' ').filter(Boolean) ?? []),
         ],
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

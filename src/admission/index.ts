@@ -56,7 +56,12 @@ export type {
 export { startWebhookServer } from './server/server.ts';
 export type { LogEntry, WebhookServer, WebhookServerOptions } from './server/server.ts';
 export type { PolicyLoadStatus } from './server/policy-store.ts';
-export { webhookManifests, WEBHOOK_RULES, DEFAULT_BOSUN_IMAGE } from './manifests/webhook-manifests.ts';
+export {
+  webhookManifests,
+  WEBHOOK_RULES,
+  DEFAULT_BOSUN_IMAGE,
+  WEBHOOK_NODE_OPTIONS,
+} from './manifests/webhook-manifests.ts';
 export type { WebhookManifestOptions, WebhookManifests } from './manifests/webhook-manifests.ts';
 export { generateWebhookTls } from './manifests/certificates.ts';
 export type { GeneratedCertificate, WebhookTls, WebhookTlsOptions } from './manifests/certificates.ts';

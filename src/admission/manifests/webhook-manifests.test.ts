@@ -65,16 +65,23 @@ describe('webhookManifests', () => {
       args.filter((a) => a.endsWith('-from-api')),
     ]).toEqual([
       [
-        [
-          'bosun-webhook-pull-secrets',
-          [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
-        ],
+        ['bosun-webhook-pull-secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]],
         ['bosun-webhook-namespaces', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }]],
       ],
       ['--pull-secrets-from-api', '--namespaces-from-api'],
     ]);
     const plain = parseAllDocuments(webhookManifests({ namespace: 'x' }).yaml).map((d) => d.toJS() as Obj);
     expect(plain.filter((d) => d['kind'] === 'ClusterRole')).toEqual([]);
+  });
+
+  it('sizes the V8 heap to the container memory limit', () => {
+    const c = byKind('Deployment')['spec']['template']['spec']['containers'][0];
+    const oldSpaceMiB = Number(/--max-old-space-size=(\d+)/u.exec(c['env'][0]['value'])?.[1]);
+    expect([c['env'][0]['name'], c['resources']['limits']['memory'], oldSpaceMiB < 512]).toEqual([
+      'NODE_OPTIONS',
+      '512Mi',
+      true,
+    ]);
   });
 
   it('runs hardened, highly available pods', () => {

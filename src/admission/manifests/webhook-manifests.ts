@@ -45,6 +45,13 @@ export interface WebhookManifests {
 const PORT = 8443;
 export const DEFAULT_BOSUN_IMAGE = 'ghcr.io/bosun-dev/bosun:0.1.0';
 
+/**
+ * Node flags of the webhook container, sized to its 512Mi limit: V8 otherwise sizes its heap from
+ * the node's memory and reserves far more than the ~45 MiB the server keeps live, which a memory
+ * limit turns into OOM kills under load. bench/webhook.ts runs the server with the same flags.
+ */
+export const WEBHOOK_NODE_OPTIONS = '--max-old-space-size=320 --max-semi-space-size=8';
+
 /** Resource rules of every pod-bearing kind (and the ephemeral containers subresource). */
 export const WEBHOOK_RULES = [
   {
@@ -154,9 +161,7 @@ export function webhookManifests(options: WebhookManifestOptions = {}): WebhookM
     },
     // The server reads its policies and certificate from mounted files; the only API access it
     // can need is reading pull secrets and namespaces, and only when that is enabled.
-    ...(options.pullSecretsFromApi === true
-      ? clusterRead('pull-secrets', ['secrets'])
-      : []),
+    ...(options.pullSecretsFromApi === true ? clusterRead('pull-secrets', ['secrets']) : []),
     ...(options.namespacesFromApi === true ? clusterRead('namespaces', ['namespaces']) : []),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -243,6 +248,7 @@ export function webhookManifests(options: WebhookManifestOptions = {}): WebhookM
                 image: options.image ?? DEFAULT_BOSUN_IMAGE,
                 imagePullPolicy: 'IfNotPresent',
                 args,
+                env: [{ name: 'NODE_OPTIONS', value: WEBHOOK_NODE_OPTIONS }],
                 ports: [{ name: 'https', containerPort: PORT, protocol: 'TCP' }],
                 readinessProbe: probe('/readyz', 5),
                 livenessProbe: probe('/healthz', 10),
