@@ -226,10 +226,6 @@ const KNOWN_DISAGREEMENTS: Readonly<Record<string, string>> = {
     'resource.get with a namespace taken from a variable: Bosun resolves it differently',
   'test-validating-policy/policy-with-cm/kyverno-test.yaml#disallow-host-path//Pod/good-pod':
     'resource.get with a namespace taken from a variable: Bosun resolves it differently',
-  'test-validating-policy/restrict-image-registries/kyverno-test.yaml#advanced-restrict-image-registries//Pod/imageregistries-ns01/goodpod01':
-    'namespace annotation lists with spaces: registry allow-list parsing differs',
-  'test-validating-policy/restrict-image-registries/kyverno-test.yaml#advanced-restrict-image-registries//Pod/imageregistries-ns01/goodpod02':
-    'namespace annotation lists with spaces: registry allow-list parsing differs',
 };
 
 function category(suite: string): string {

@@ -171,7 +171,7 @@ function namespaceLabelsFor(suite: SuiteData, resource: JsonObject): Record<stri
 function namespaceObjectFor(suite: SuiteData, resource: JsonObject): JsonObject | undefined {
   if (resource['kind'] === 'Namespace') return undefined;
   const ns = metaOf(resource).namespace || 'default';
-  for (const r of [...suite.resources, ...suite.cluster])
+  for (const r of [...suite.values.namespaces, ...suite.resources, ...suite.cluster])
     if (r['kind'] === 'Namespace' && metaOf(r).name === ns) return r;
   const labels = suite.values.namespaceLabels.get(ns);
   if (labels !== undefined)
@@ -224,6 +224,8 @@ async function evaluateSuite(suite: SuiteData, options: RunKyvernoTestsOptions):
         typeof resOp === 'string' ? resOp : typeof globalOp === 'string' ? globalOp : 'CREATE';
       const applyOptions: ApplyOptions = {
         operation,
+        // As `kyverno test` shapes an UPDATE: the resource is both the object and the old object.
+        ...(operation === 'UPDATE' ? { oldResource: resource } : {}),
         ...(suite.userInfo === undefined ? {} : { userInfo: suite.userInfo }),
         ...(nsLabels === undefined ? {} : { namespaceLabels: nsLabels }),
         ...(nsObject === undefined ? {} : { namespaceObject: nsObject }),
