@@ -204,6 +204,28 @@ describe('webhook with pull secrets from the Kubernetes API', () => {
     // entry, but a pull secret) — team-d's secret is real, so it has a scope of its own too.
     expect(pullSecrets.scopes).toEqual(3);
   });
+
+  it("a Deployment naming no secret gets its service account's, as its pods will", async () => {
+    const user = reg.registry.username ?? '';
+    const pass = reg.registry.password ?? '';
+    api.secrets.set('team-e/sa-cred', dockerRegistrySecret('team-e', 'sa-cred', reg.host, user, pass));
+    // No service account yet (404): the webhook's own (anonymous) credentials, refused.
+    expect((await review('team-e', [], 'Deployment')).allowed).toBe(false);
+    api.serviceAccounts.set('team-e/default', ['sa-cred']);
+    expect(await review('team-e', [], 'Deployment')).toEqual({
+      allowed: true,
+      reason: undefined,
+      failures: [],
+    });
+    expect(api.requests.at(-2)).toEqual({
+      path: '/api/v1/namespaces/team-e/serviceaccounts/default',
+      status: 200,
+    });
+    // A Pod is left alone: the ServiceAccount admission plugin has already copied the secrets in.
+    const before = api.requests.length;
+    expect((await review('team-e', [])).allowed).toBe(false);
+    expect(api.requests.length).toEqual(before);
+  });
 });
 
 describe('createPullSecretFacts without the server', () => {

@@ -1,6 +1,6 @@
 // A fake Kubernetes API server in the test process: HTTPS on 127.0.0.1 with a test CA made by
-// openssl (pki.ts), a bearer token it checks, GET /api/v1/namespaces/{ns}/secrets/{name} and
-// GET /api/v1/namespaces/{ns}.
+// openssl (pki.ts), a bearer token it checks, and GET of namespaced Secrets and ServiceAccounts
+// (/api/v1/namespaces/{ns}/secrets/{name}, .../serviceaccounts/{name}) and of Namespaces.
 // There is no real kube-apiserver on this machine (no kind, no k3s, no network to fetch one), so
 // this peer answers the calls Bosun makes with the API server's status codes and Status bodies.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +16,8 @@ export interface FakeKubeApi {
   readonly token: string;
   /** `ns/name` → Secret object served (mutable: tests add, change and remove secrets). */
   readonly secrets: Map<string, Record<string, unknown>>;
+  /** `ns/name` → the imagePullSecrets names of a ServiceAccount served (mutable). */
+  readonly serviceAccounts: Map<string, string[]>;
   /** Namespace name → labels served as a Namespace (mutable). */
   readonly namespaces: Map<string, Record<string, string>>;
   /** Every request path seen, with the status answered. */
@@ -53,6 +55,7 @@ export async function startFakeKubeApi(token: string): Promise<FakeKubeApi> {
   const cert = await createServerCert(dir, ca, { name: 'apiserver' });
   const secrets = new Map<string, Record<string, unknown>>();
   const namespaces = new Map<string, Record<string, string>>();
+  const serviceAccounts = new Map<string, string[]>();
   const requests: { path: string; status: number }[] = [];
   const server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     const path = req.url ?? '/';
@@ -79,6 +82,21 @@ export async function startFakeKubeApi(token: string): Promise<FakeKubeApi> {
         }),
       );
     }
+    const saPath = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts\/([^/?]+)$/u.exec(path);
+    if (req.method === 'GET' && saPath !== null) {
+      const pullSecrets = serviceAccounts.get(`${saPath[1]}/${saPath[2]}`);
+      if (pullSecrets === undefined)
+        return answer(404, status(404, 'NotFound', `serviceaccounts "${saPath[2]}" not found`));
+      return answer(
+        200,
+        JSON.stringify({
+          kind: 'ServiceAccount',
+          apiVersion: 'v1',
+          metadata: { name: saPath[2], namespace: saPath[1] },
+          imagePullSecrets: pullSecrets.map((name) => ({ name })),
+        }),
+      );
+    }
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/?]+)$/u.exec(path);
     if (req.method !== 'GET' || m === null)
       return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));
@@ -93,6 +111,7 @@ export async function startFakeKubeApi(token: string): Promise<FakeKubeApi> {
     caPem: ca.certPem,
     token,
     secrets,
+    serviceAccounts,
     namespaces,
     requests,
     async stop() {

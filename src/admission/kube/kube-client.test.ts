@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerRegistrySecret, startFakeKubeApi, type FakeKubeApi } from '../../../test/support/kube-api.ts';
 import { mutatedText, valueOrBosunError } from '../../../test/support/parser-property.ts';
 import { isBosunError } from '../../util/errors.ts';
-import { createKubeClient, parseNamespace, parseSecret } from './kube-client.ts';
+import { createKubeClient, parseNamespace, parseSecret, parseServiceAccount } from './kube-client.ts';
 import { createNamespaceLookup } from './namespace-lookup.ts';
 import { inClusterConfig } from './in-cluster-config.ts';
-import { imagePullSecretNames } from './pull-secret-facts.ts';
+import { imagePullSecretNames, serviceAccountNameOf } from './pull-secret-facts.ts';
 
 let api: FakeKubeApi;
 let dir: string;
@@ -146,6 +146,44 @@ describe('namespaces', () => {
     expect((await lookup.get('gone')).object['kind']).toEqual('Namespace');
     expect(lookup.stats).toEqual({ hits: 2, misses: 4, errors: 1 });
     kube.close();
+  });
+});
+
+describe('service accounts', () => {
+  it("reads a ServiceAccount's imagePullSecrets", async () => {
+    api.serviceAccounts.set('team-a/builder', ['regcred', 'other']);
+    const kube = createKubeClient({ apiServer: api.url, token: 'good-token', caPem: api.caPem });
+    const sa = await kube.getServiceAccount('team-a', 'builder');
+    expect(sa.imagePullSecrets?.map((r) => r.name)).toEqual(['regcred', 'other']);
+    expect(await codeOf(kube.getServiceAccount('team-a', 'nope'))).toEqual('ADMISSION_KUBE_NOT_FOUND');
+    kube.close();
+  });
+
+  it.each([
+    ['Deployment', { spec: { template: { spec: { serviceAccountName: 'builder' } } } }, 'builder'],
+    ['Deployment', { spec: { template: { spec: { serviceAccount: 'legacy' } } } }, 'legacy'],
+    ['CronJob', { spec: { jobTemplate: { spec: { template: { spec: {} } } } } }, 'default'],
+    ['Pod', { spec: { serviceAccountName: '' } }, 'default'],
+    ['ConfigMap', { data: {} }, undefined],
+  ])('%s %j runs as %s', (kind, object, name) => {
+    expect(serviceAccountNameOf(kind, object as never)).toEqual(name);
+  });
+
+  const good = JSON.stringify({
+    kind: 'ServiceAccount',
+    metadata: { name: 'a' },
+    imagePullSecrets: [{ name: 'r' }],
+  });
+  it('parseServiceAccount: a ServiceAccount or ADMISSION_KUBE_RESPONSE_INVALID for any answer', () => {
+    fc.assert(
+      fc.property(mutatedText(good), (text) => {
+        valueOrBosunError(
+          () => parseServiceAccount(Buffer.from(text), 'ServiceAccount ns/a'),
+          ['ADMISSION_KUBE_RESPONSE_INVALID'],
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

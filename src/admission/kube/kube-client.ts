@@ -1,7 +1,7 @@
-// A minimal Kubernetes API client for the webhook's two reads: GET a Secret (pull secrets) and GET a
-// Namespace (labels for namespaceSelector), over HTTPS with the service account's bearer token and
-// the cluster CA. No process.env here: the CLI builds the
-// options from KUBERNETES_SERVICE_HOST/PORT and the service account files (in-cluster-config.ts).
+// A minimal Kubernetes API client for the webhook's reads: a Secret and a ServiceAccount (pull
+// secrets) and a Namespace (labels for namespaceSelector), over HTTPS with the service account's
+// bearer token and the cluster CA. No process.env here: the CLI builds the options from
+// KUBERNETES_SERVICE_HOST/PORT and the service account files (in-cluster-config.ts).
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
 import { BosunError, isBosunError, limitError } from '../../util/errors.ts';
@@ -37,6 +37,14 @@ export interface KubeSecret {
   readonly [field: string]: unknown;
 }
 
+/** A core/v1 ServiceAccount as the API server returns it (only what Bosun reads is typed). */
+export interface KubeServiceAccount {
+  readonly kind?: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly imagePullSecrets?: readonly { readonly name?: string }[];
+  readonly [field: string]: unknown;
+}
+
 /** A core/v1 Namespace as the API server returns it (only what Bosun reads is typed). */
 export interface KubeNamespace {
   readonly kind?: string;
@@ -51,6 +59,8 @@ export interface KubeNamespace {
 export interface KubeClient {
   /** The Secret, or ADMISSION_KUBE_NOT_FOUND / _UNAUTHORIZED / _TIMEOUT / _UNREACHABLE / _HTTP. */
   getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<KubeSecret>;
+  /** The ServiceAccount, with the same errors as getSecret. */
+  getServiceAccount(namespace: string, name: string, signal?: AbortSignal): Promise<KubeServiceAccount>;
   /** The Namespace, with the same errors as getSecret. */
   getNamespace(name: string, signal?: AbortSignal): Promise<KubeNamespace>;
   close(): void;
@@ -113,6 +123,31 @@ export function parseNamespace(body: Buffer, what: string): KubeNamespace {
   return value as unknown as KubeNamespace;
 }
 
+/** Checks an API answer is a ServiceAccount; throws ADMISSION_KUBE_RESPONSE_INVALID. */
+export function parseServiceAccount(body: Buffer, what: string): KubeServiceAccount {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not JSON`, {
+      details: { input: what },
+    });
+  }
+  const meta = isObj(value) ? value['metadata'] : undefined;
+  if (!isObj(value) || !isObj(meta) || typeof meta['name'] !== 'string') {
+    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not a ServiceAccount`, {
+      details: { input: what },
+    });
+  }
+  const secrets = value['imagePullSecrets'];
+  if (secrets !== undefined && (!Array.isArray(secrets) || secrets.some((s) => !isObj(s)))) {
+    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: imagePullSecrets is not a list`, {
+      details: { input: what },
+    });
+  }
+  return value as unknown as KubeServiceAccount;
+}
+
 /** A client over one API server; `close()` drops its keep-alive connections. */
 export function createKubeClient(options: KubeClientOptions): KubeClient {
   const base = new URL(options.apiServer);
@@ -172,6 +207,27 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
         details: { input: what },
       });
     return ns;
+  }
+
+  async function getServiceAccount(
+    namespace: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<KubeServiceAccount> {
+    const what = `ServiceAccount ${namespace}/${name}`;
+    if (!NAME.test(namespace) || !NAME.test(name))
+      throw new BosunError('ADMISSION_KUBE_NOT_FOUND', `${what}: not a valid namespace/name`, {
+        details: { input: what },
+      });
+    const body = await read(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}`, what, signal);
+    const sa = parseServiceAccount(body, what);
+    if (sa.metadata.name !== name)
+      throw new BosunError(
+        'ADMISSION_KUBE_RESPONSE_INVALID',
+        `${what}: the answer names another ServiceAccount`,
+        { details: { input: what } },
+      );
+    return sa;
   }
 
   async function getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<KubeSecret> {
@@ -242,6 +298,7 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
 
   return {
     getSecret,
+    getServiceAccount,
     getNamespace,
     close: () => agent.destroy(),
   };

@@ -1,6 +1,8 @@
 // Registry credentials per admission request from the pod's own imagePullSecrets, read through the
 // Kubernetes API, tried before the webhook's configured credentials (as kubelet tries the pod's
-// secrets before the node's).
+// secrets before the node's). A controller's pod template that names none gets its service
+// account's imagePullSecrets, as the ServiceAccount admission plugin will give its pods (a Pod
+// reaching the webhook already carries them: that plugin runs first).
 //
 // Cache isolation: the shared facts cache is keyed by digest, not by who may read the image. So a
 // request whose pod names pull secrets never uses it: its lookups go to a facts service scoped to
@@ -77,6 +79,17 @@ export function imagePullSecretNames(kind: string, object: JsonObject | undefine
   return names;
 }
 
+/** The service account a pod-bearing object's pods run as (`default` when the spec names none). */
+export function serviceAccountNameOf(kind: string, object: JsonObject | undefined): string | undefined {
+  const path = POD_SPEC_PATHS[kind];
+  if (path === undefined || object === undefined) return undefined;
+  let spec: JsonValue | undefined = object;
+  for (const key of path) spec = isObj(spec) ? spec[key] : undefined;
+  if (!isObj(spec)) return undefined;
+  const name = spec['serviceAccountName'] ?? spec['serviceAccount'];
+  return typeof name === 'string' && name !== '' ? name : 'default';
+}
+
 /** Facts whose every lookup fails with `error` (the Secret read failed: fail as the policy says). */
 function failingFacts(error: BosunError): ImageFacts {
   const fail = (): Promise<never> => Promise.reject(error);
@@ -101,6 +114,7 @@ export function createPullSecretFacts(options: PullSecretFactsOptions): PullSecr
   const maxScopes = Math.max(1, options.maxScopes ?? 64);
   const perRequest = options.maxSecretsPerRequest ?? 16;
   const secrets = new Map<string, { value: Promise<KubeSecret | undefined>; expires: number }>();
+  const accounts = new Map<string, { value: Promise<string[]>; expires: number }>();
   const scopes = new Map<string, Scope>();
   const base = options.registry?.credentials;
 
@@ -120,6 +134,35 @@ export function createPullSecretFacts(options: PullSecretFactsOptions): PullSecr
       const oldest = secrets.keys().next().value;
       if (oldest === undefined) break;
       secrets.delete(oldest);
+    }
+    return value;
+  }
+
+  /** A service account's imagePullSecrets names; none when it does not exist. Cached like Secrets. */
+  function accountSecrets(namespace: string, name: string, signal: AbortSignal): Promise<string[]> {
+    const key = `${namespace}/${name}`;
+    const hit = accounts.get(key);
+    if (hit !== undefined && hit.expires > now()) return hit.value;
+    accounts.delete(key);
+    const value = options.kube.getServiceAccount(namespace, name, signal).then(
+      (sa) => {
+        const names: string[] = [];
+        for (const ref of sa.imagePullSecrets ?? [])
+          if (typeof ref.name === 'string' && ref.name !== '' && !names.includes(ref.name))
+            names.push(ref.name);
+        return names;
+      },
+      (error: unknown) => {
+        if (isBosunError(error) && error.code === 'ADMISSION_KUBE_NOT_FOUND') return [];
+        accounts.delete(key);
+        throw error;
+      },
+    );
+    accounts.set(key, { value, expires: now() + secretTtl });
+    while (accounts.size > maxSecrets) {
+      const oldest = accounts.keys().next().value;
+      if (oldest === undefined) break;
+      accounts.delete(oldest);
     }
     return value;
   }
@@ -154,10 +197,15 @@ export function createPullSecretFacts(options: PullSecretFactsOptions): PullSecr
 
   async function factsFor(request: AdmissionRequest, signal: AbortSignal): Promise<ImageFacts> {
     const object = request.operation === 'DELETE' ? request.oldObject : request.object;
-    const names = imagePullSecretNames(request.kind.kind, object);
+    const kind = request.kind.kind;
+    const own = imagePullSecretNames(kind, object);
     const namespace = request.namespace;
-    if (names.length === 0 || namespace === undefined || namespace === '') return options.shared;
+    const account = kind === 'Pod' || own.length > 0 ? undefined : serviceAccountNameOf(kind, object);
+    if ((own.length === 0 && account === undefined) || namespace === undefined || namespace === '')
+      return options.shared;
     try {
+      const names = account === undefined ? own : await accountSecrets(namespace, account, signal);
+      if (names.length === 0) return options.shared;
       if (names.length > perRequest)
         throw new BosunError('LIMIT_EXCEEDED', `imagePullSecrets: ${names.length} > ${perRequest}`, {
           details: {
@@ -195,6 +243,7 @@ export function createPullSecretFacts(options: PullSecretFactsOptions): PullSecr
       await Promise.all([...scopes.values()].map((s) => s.registry.close()));
       scopes.clear();
       secrets.clear();
+      accounts.clear();
     },
   };
 }

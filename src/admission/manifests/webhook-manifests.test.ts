@@ -65,7 +65,10 @@ describe('webhookManifests', () => {
       args.filter((a) => a.endsWith('-from-api')),
     ]).toEqual([
       [
-        ['bosun-webhook-pull-secrets', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]],
+        [
+          'bosun-webhook-pull-secrets',
+          [{ apiGroups: [''], resources: ['secrets', 'serviceaccounts'], verbs: ['get'] }],
+        ],
         ['bosun-webhook-namespaces', [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }]],
       ],
       ['--pull-secrets-from-api', '--namespaces-from-api'],

@@ -161,7 +161,9 @@ export function webhookManifests(options: WebhookManifestOptions = {}): WebhookM
     },
     // The server reads its policies and certificate from mounted files; the only API access it
     // can need is reading pull secrets and namespaces, and only when that is enabled.
-    ...(options.pullSecretsFromApi === true ? clusterRead('pull-secrets', ['secrets']) : []),
+    ...(options.pullSecretsFromApi === true
+      ? clusterRead('pull-secrets', ['secrets', 'serviceaccounts'])
+      : []),
     ...(options.namespacesFromApi === true ? clusterRead('namespaces', ['namespaces']) : []),
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
