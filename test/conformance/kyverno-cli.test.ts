@@ -10,6 +10,11 @@ const SUITES = fileURLToPath(new URL('../../../shared/conformance/kyverno-cli/',
 
 /** Cases Bosun reports as unsupported (never as passed). */
 const EXPECTED_UNSUPPORTED: readonly string[] = [
+  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/badpod01',
+  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/badpod02',
+  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/badpod03',
+  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/goodpod01',
+  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/goodpod02',
   'registry/kyverno-test.yaml#check-image-base/check-image-base-rule/Pod/test-pod-with-trusted-registry',
   'registry/kyverno-test.yaml#check-manifest-list/check-manifest-list-rule/Pod/test-pod-with-single-arch-no-index',
   'registry/kyverno-test.yaml#check-manifest-list/check-manifest-list-rule/Pod/test-pod-with-trusted-registry',
@@ -212,16 +217,6 @@ const KNOWN_DISAGREEMENTS: Readonly<Record<string, string>> = {
     "Kyverno's own negative suite: `kyverno test` is expected to FAIL these (missing policy/resource/rule)",
   'test-fail/missing-rule/kyverno-test.yaml#disallow-latest-tag/missing/Pod/test':
     "Kyverno's own negative suite: `kyverno test` is expected to FAIL these (missing policy/resource/rule)",
-  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/badpod01':
-    'uses image.GetMetadata (registry network) inside an expression that Bosun does not short-circuit as unsupported',
-  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/badpod02':
-    'uses image.GetMetadata (registry network) inside an expression that Bosun does not short-circuit as unsupported',
-  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/badpod03':
-    'uses image.GetMetadata (registry network) inside an expression that Bosun does not short-circuit as unsupported',
-  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/goodpod01':
-    'uses image.GetMetadata (registry network) inside an expression that Bosun does not short-circuit as unsupported',
-  'test-validating-policy/allowed-base-images/kyverno-test.yaml#allowed-base-images//Pod/goodpod02':
-    'uses image.GetMetadata (registry network) inside an expression that Bosun does not short-circuit as unsupported',
   'test-validating-policy/policy-with-cm/kyverno-test.yaml#disallow-host-path//Pod/bad-pod':
     'resource.get with a namespace taken from a variable: Bosun resolves it differently',
   'test-validating-policy/policy-with-cm/kyverno-test.yaml#disallow-host-path//Pod/good-pod':

@@ -99,9 +99,20 @@ function createActivation(
   };
 }
 
-function errorOutcome(e: unknown, where: string): CelOutcome {
+// Calls into Kyverno's network libraries, which Bosun does not evaluate (env.ts NetworkLib).
+const NETWORK_CALL_RE =
+  /\b(?:image|imageData|http|envoy|jwt)\.(?:Get|GetMetadata|Post|Client|get|post)\s*\(/u;
+
+function errorOutcome(e: unknown, where: string, expression?: string): CelOutcome {
   const msg = `${where}: ${(e as Error).message}`;
   if (msg.includes(UNSUPPORTED_MARK)) return { status: 'error', message: msg, unsupported: msg };
+  // An expression that calls a network library fails in Bosun one way or another (cel-js may even
+  // reject its shape, e.g. has() over a call); the reason that matters is the unsupported call.
+  const call = expression === undefined ? null : NETWORK_CALL_RE.exec(expression);
+  if (call !== null) {
+    const why = `${where}: ${call[0].replace(/\s*\($/u, '')} ${UNSUPPORTED_MARK} (registry or HTTP access from CEL)`;
+    return { status: 'error', message: why, unsupported: why };
+  }
   return { status: 'error', message: msg };
 }
 
@@ -150,7 +161,7 @@ export function checkMatchConditions(
         return { status: 'no-match', message: `match condition ${asString(co['name']) ?? ''} not met` };
       }
     } catch (e) {
-      return errorOutcome(e, `matchCondition ${asString(co['name']) ?? ''}`);
+      return errorOutcome(e, `matchCondition ${asString(co['name']) ?? ''}`, asString(co['expression']));
     }
   }
   return undefined;
@@ -168,7 +179,7 @@ export function runValidations(
     try {
       result = evaluateCel(expr, activation);
     } catch (e) {
-      return errorOutcome(e, `expression '${expr}'`);
+      return errorOutcome(e, `expression '${expr}'`, expr);
     }
     if (result !== true) {
       if (typeof result !== 'boolean')
