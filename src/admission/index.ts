@@ -55,6 +55,7 @@ export type {
 } from './kube/index.ts';
 export { startWebhookServer } from './server/server.ts';
 export type { LogEntry, WebhookServer, WebhookServerOptions } from './server/server.ts';
+export type { ApiReadStats } from './server/metrics.ts';
 export type { PolicyLoadStatus } from './server/policy-store.ts';
 export {
   webhookManifests,

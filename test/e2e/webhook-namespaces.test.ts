@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admissionReview, workload } from '../builders/admission-review.ts';
 import { startFakeKubeApi, type FakeKubeApi } from '../support/kube-api.ts';
-import { postReview } from '../support/webhook-client.ts';
+import { httpsCall, postReview } from '../support/webhook-client.ts';
 import { InMemoryImageFacts } from '../../src/policy/index.ts';
 import {
   createKubeClient,
@@ -60,6 +60,7 @@ beforeAll(async () => {
     policyPaths: [join(dir, 'prod.yaml')],
     facts: new InMemoryImageFacts(),
     namespaceFor: namespaces.get,
+    apiReadStats: { namespaces: () => namespaces.stats },
     host: '127.0.0.1',
     port: 0,
     deadlineMs: 3000,
@@ -93,6 +94,17 @@ describe('webhook with namespace labels from the API', () => {
     await admit('shop', 'registry.example/web:2');
     await admit('shop', 'registry.example/web:3');
     expect(api.requests.filter((r) => r.path === '/api/v1/namespaces/shop').length).toEqual(reads);
+  });
+
+  it('counts namespace lookups in /metrics', async () => {
+    const metrics = await httpsCall(`${server.url}/metrics`, caPem, 'GET');
+    const count = (result: string): number =>
+      Number(
+        new RegExp(`bosun_webhook_namespace_lookups_total\\{result="${result}"\\} (\\d+)`, 'u').exec(
+          metrics.body,
+        )?.[1],
+      );
+    expect([count('miss'), count('hit') >= 3]).toEqual([2, true]);
   });
 
   it('denies with a clear message when the namespace cannot be read (fail-closed default)', async () => {

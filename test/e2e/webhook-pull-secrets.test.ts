@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admissionReview, workload } from '../builders/admission-review.ts';
 import { dockerRegistrySecret, startFakeKubeApi, type FakeKubeApi } from '../support/kube-api.ts';
 import { startSigningRegistry, type SigningRegistry } from '../support/signing-registry.ts';
-import { postReview } from '../support/webhook-client.ts';
+import { httpsCall, postReview } from '../support/webhook-client.ts';
 import {
   CachedImageFacts,
   RegistryImageFacts,
@@ -90,6 +90,7 @@ ${key}
     policyPaths: [join(dir, 'signed.yaml')],
     facts,
     factsFor: pullSecrets.factsFor,
+    apiReadStats: { pullSecretScopes: () => pullSecrets.scopes },
     host: '127.0.0.1',
     port: 0,
     deadlineMs: 5000,
@@ -199,10 +200,12 @@ describe('webhook with pull secrets from the Kubernetes API', () => {
     expect(await review('team-a', ['regcred'])).toEqual({ allowed: true, reason: undefined, failures: [] });
   });
 
-  it('one scoped cache per namespace and secret set', () => {
+  it('one scoped cache per namespace and secret set, shown in /metrics', async () => {
     // team-a/regcred@1 and team-c/regcred@1; team-b (404) and team-d (no matching registry
     // entry, but a pull secret) — team-d's secret is real, so it has a scope of its own too.
     expect(pullSecrets.scopes).toEqual(3);
+    const metrics = await httpsCall(`${server.url}/metrics`, caPem, 'GET');
+    expect(metrics.body).toMatch(/^bosun_webhook_pull_secret_scopes 3$/mu);
   });
 
   it("a Deployment naming no secret gets its service account's, as its pods will", async () => {

@@ -11,7 +11,18 @@ export interface WebhookMetrics {
   badRequest(): void;
 }
 
-export function createWebhookMetrics(cacheStats?: () => ImageFactsCacheStats | undefined): WebhookMetrics {
+/** Tallies of the optional Kubernetes API reads, read at scrape time. */
+export interface ApiReadStats {
+  /** Namespace lookups (--namespaces-from-api): cache hits, API reads, failed reads. */
+  readonly namespaces?: () => { readonly hits: number; readonly misses: number; readonly errors: number };
+  /** Scoped facts services held for pods' pull secrets (--pull-secrets-from-api). */
+  readonly pullSecretScopes?: () => number;
+}
+
+export function createWebhookMetrics(
+  cacheStats?: () => ImageFactsCacheStats | undefined,
+  apiReads: ApiReadStats = {},
+): WebhookMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'bosun_webhook_process_' });
   const requests = new Counter({
@@ -70,6 +81,38 @@ export function createWebhookMetrics(cacheStats?: () => ImageFactsCacheStats | u
   mirror('hits', 'Image facts answered from the cache.');
   mirror('misses', 'Image facts looked up in a registry.');
   mirror('shared', 'Image facts lookups that joined one already in flight.');
+  if (apiReads.namespaces !== undefined) {
+    const read = apiReads.namespaces;
+    const seen = { hits: 0, misses: 0, errors: 0 };
+    new Counter({
+      name: 'bosun_webhook_namespace_lookups_total',
+      help: 'Namespace label lookups: answered from the cache (hit), read from the API (miss), failed (error).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+      collect() {
+        const now = read();
+        for (const [result, key] of [
+          ['hit', 'hits'],
+          ['miss', 'misses'],
+          ['error', 'errors'],
+        ] as const) {
+          if (now[key] > seen[key]) this.inc({ result }, now[key] - seen[key]);
+          seen[key] = now[key];
+        }
+      },
+    });
+  }
+  if (apiReads.pullSecretScopes !== undefined) {
+    const read = apiReads.pullSecretScopes;
+    new Gauge({
+      name: 'bosun_webhook_pull_secret_scopes',
+      help: "Facts caches held for pods' own pull secrets (one per namespace and secret set).",
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
   return {
     registry,
     observe(record, seconds) {

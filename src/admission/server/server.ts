@@ -18,7 +18,7 @@ import type { EngineNamespace, FailurePolicy } from '../engine/types.ts';
 import { PolicyStore, type PolicyLoadStatus } from './policy-store.ts';
 import { readTlsMaterial, type TlsFiles } from './tls-files.ts';
 import { watchPaths, type Watcher } from './file-watch.ts';
-import { createWebhookMetrics, type WebhookMetrics } from './metrics.ts';
+import { createWebhookMetrics, type ApiReadStats, type WebhookMetrics } from './metrics.ts';
 
 export interface LogEntry {
   readonly level: 'info' | 'warn' | 'error';
@@ -41,6 +41,8 @@ export interface WebhookServerOptions {
    * a policy selects by namespaceSelector or uses namespaceObject. Its time counts against the deadline.
    */
   readonly namespaceFor?: (name: string, signal: AbortSignal) => Promise<EngineNamespace>;
+  /** Tallies of those API reads for /metrics. */
+  readonly apiReadStats?: ApiReadStats;
   readonly port?: number;
   readonly host?: string;
   readonly noMatch?: NoMatchMode;
@@ -74,7 +76,7 @@ export async function startWebhookServer(options: WebhookServerOptions): Promise
   const log = options.log ?? (() => undefined);
   const deadlineMs = options.deadlineMs ?? 8000;
   const maxBody = options.maxBodyBytes ?? DEFAULT_REVIEW_LIMITS.maxBytes;
-  const metrics = createWebhookMetrics(() => options.facts.stats);
+  const metrics = createWebhookMetrics(() => options.facts.stats, options.apiReadStats);
   const store = new PolicyStore({
     paths: options.policyPaths,
     ...(options.failurePolicy === undefined ? {} : { defaultFailurePolicy: options.failurePolicy }),

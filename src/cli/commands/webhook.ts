@@ -159,6 +159,10 @@ Examples:
           facts,
           ...(pullSecrets === undefined ? {} : { factsFor: pullSecrets.factsFor }),
           ...(namespaces === undefined ? {} : { namespaceFor: namespaces.get }),
+          apiReadStats: {
+            ...(namespaces === undefined ? {} : { namespaces: () => namespaces.stats }),
+            ...(pullSecrets === undefined ? {} : { pullSecretScopes: () => pullSecrets.scopes }),
+          },
           port,
           host: flags.host,
           noMatch,
