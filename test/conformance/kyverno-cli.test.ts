@@ -217,10 +217,6 @@ const KNOWN_DISAGREEMENTS: Readonly<Record<string, string>> = {
     "Kyverno's own negative suite: `kyverno test` is expected to FAIL these (missing policy/resource/rule)",
   'test-fail/missing-rule/kyverno-test.yaml#disallow-latest-tag/missing/Pod/test':
     "Kyverno's own negative suite: `kyverno test` is expected to FAIL these (missing policy/resource/rule)",
-  'test-validating-policy/policy-with-cm/kyverno-test.yaml#disallow-host-path//Pod/bad-pod':
-    'resource.get with a namespace taken from a variable: Bosun resolves it differently',
-  'test-validating-policy/policy-with-cm/kyverno-test.yaml#disallow-host-path//Pod/good-pod':
-    'resource.get with a namespace taken from a variable: Bosun resolves it differently',
 };
 
 function category(suite: string): string {

@@ -105,6 +105,51 @@ function metaOf(r: JsonObject): { name: string; namespace: string } {
   return { name: asString(m['name']) ?? '', namespace: asString(m['namespace']) ?? '' };
 }
 
+// Kinds without a namespace (the common built-in ones; anything else is taken as namespaced).
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'CustomResourceDefinition',
+  'APIService',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'CertificateSigningRequest',
+  'ClusterPolicy',
+  'ClusterPolicyReport',
+  'ClusterCleanupPolicy',
+  'ValidatingPolicy',
+  'ImageValidatingPolicy',
+  'MutatingPolicy',
+  'GeneratingPolicy',
+  'DeletingPolicy',
+]);
+
+/**
+ * Like `kyverno test` (which loads resources as kubectl would), a namespaced resource written
+ * without a namespace is in `default`.
+ */
+function withDefaultNamespace(resource: JsonObject): JsonObject {
+  const kind = asString(resource['kind']) ?? '';
+  const meta = asObject(resource['metadata']);
+  if (CLUSTER_SCOPED.has(kind) || typeof meta['namespace'] === 'string' || !isObject(resource['metadata']))
+    return resource;
+  return { ...resource, metadata: { ...meta, namespace: 'default' } };
+}
+
 async function loadSuite(file: string, test: KyvernoTestFile): Promise<SuiteData> {
   const base = dirname(file);
   const policyDocs: JsonObject[] = [];
@@ -120,7 +165,7 @@ async function loadSuite(file: string, test: KyvernoTestFile): Promise<SuiteData
   for (const p of test.exceptions) policyDocs.push(...(await readDocs(base, p)));
   const loaded = loadPolicyDocuments(policyDocs, { strict: false });
   const resources: JsonObject[] = [];
-  for (const r of test.resources) resources.push(...(await readDocs(base, r)));
+  for (const r of test.resources) resources.push(...(await readDocs(base, r)).map(withDefaultNamespace));
   const cluster: JsonObject[] = [];
   for (const r of [...test.clusterResources, ...test.targetResources])
     cluster.push(...(await readDocs(base, r)));
