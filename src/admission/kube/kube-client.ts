@@ -73,79 +73,62 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Checks an API answer is a Secret named as asked; throws ADMISSION_KUBE_RESPONSE_INVALID. */
-export function parseSecret(body: Buffer, what: string): KubeSecret {
+function invalid(what: string, message: string): BosunError {
+  return new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: ${message}`, {
+    details: { input: what },
+  });
+}
+
+function isStringMap(v: unknown): boolean {
+  return isObj(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+/**
+ * An API answer as an object of `kind` with a string `metadata.name`, or
+ * ADMISSION_KUBE_RESPONSE_INVALID; `check` names a field that has the wrong shape, if any.
+ */
+function parseApiObject(
+  body: Buffer,
+  what: string,
+  kind: string,
+  check: (value: Record<string, unknown>, meta: Record<string, unknown>) => string | undefined,
+): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not JSON`, {
-      details: { input: what },
-    });
+    throw invalid(what, 'the answer is not JSON');
   }
   const meta = isObj(value) ? value['metadata'] : undefined;
-  if (!isObj(value) || !isObj(meta) || typeof meta['name'] !== 'string') {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not a Secret`, {
-      details: { input: what },
-    });
-  }
-  const data = value['data'];
-  if (data !== undefined && (!isObj(data) || Object.values(data).some((v) => typeof v !== 'string'))) {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: Secret data is not a string map`, {
-      details: { input: what },
-    });
-  }
-  return value as unknown as KubeSecret;
+  if (!isObj(value) || !isObj(meta) || typeof meta['name'] !== 'string')
+    throw invalid(what, `the answer is not a ${kind}`);
+  const wrong = check(value, meta);
+  if (wrong !== undefined) throw invalid(what, wrong);
+  return value;
+}
+
+/** Checks an API answer is a Secret; throws ADMISSION_KUBE_RESPONSE_INVALID. */
+export function parseSecret(body: Buffer, what: string): KubeSecret {
+  return parseApiObject(body, what, 'Secret', (v) =>
+    v['data'] !== undefined && !isStringMap(v['data']) ? 'Secret data is not a string map' : undefined,
+  ) as unknown as KubeSecret;
 }
 
 /** Checks an API answer is a Namespace with string labels; throws ADMISSION_KUBE_RESPONSE_INVALID. */
 export function parseNamespace(body: Buffer, what: string): KubeNamespace {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not JSON`, {
-      details: { input: what },
-    });
-  }
-  const meta = isObj(value) ? value['metadata'] : undefined;
-  if (!isObj(value) || !isObj(meta) || typeof meta['name'] !== 'string') {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not a Namespace`, {
-      details: { input: what },
-    });
-  }
-  const labels = meta['labels'];
-  if (labels !== undefined && (!isObj(labels) || Object.values(labels).some((v) => typeof v !== 'string'))) {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: labels are not a string map`, {
-      details: { input: what },
-    });
-  }
-  return value as unknown as KubeNamespace;
+  return parseApiObject(body, what, 'Namespace', (_v, meta) =>
+    meta['labels'] !== undefined && !isStringMap(meta['labels']) ? 'labels are not a string map' : undefined,
+  ) as unknown as KubeNamespace;
 }
 
 /** Checks an API answer is a ServiceAccount; throws ADMISSION_KUBE_RESPONSE_INVALID. */
 export function parseServiceAccount(body: Buffer, what: string): KubeServiceAccount {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not JSON`, {
-      details: { input: what },
-    });
-  }
-  const meta = isObj(value) ? value['metadata'] : undefined;
-  if (!isObj(value) || !isObj(meta) || typeof meta['name'] !== 'string') {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer is not a ServiceAccount`, {
-      details: { input: what },
-    });
-  }
-  const secrets = value['imagePullSecrets'];
-  if (secrets !== undefined && (!Array.isArray(secrets) || secrets.some((s) => !isObj(s)))) {
-    throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: imagePullSecrets is not a list`, {
-      details: { input: what },
-    });
-  }
-  return value as unknown as KubeServiceAccount;
+  return parseApiObject(body, what, 'ServiceAccount', (v) => {
+    const secrets = v['imagePullSecrets'];
+    return secrets !== undefined && (!Array.isArray(secrets) || secrets.some((x) => !isObj(x)))
+      ? 'imagePullSecrets is not a list'
+      : undefined;
+  }) as unknown as KubeServiceAccount;
 }
 
 /** A client over one API server; `close()` drops its keep-alive connections. */
@@ -195,55 +178,51 @@ export function createKubeClient(options: KubeClientOptions): KubeClient {
     }
   }
 
-  async function getNamespace(name: string, signal?: AbortSignal): Promise<KubeNamespace> {
-    const what = `Namespace ${name}`;
-    if (!NAME.test(name))
-      throw new BosunError('ADMISSION_KUBE_NOT_FOUND', `${what}: not a valid name`, {
-        details: { input: what },
-      });
-    const ns = parseNamespace(await read(`/api/v1/namespaces/${name}`, what, signal), what);
-    if (ns.metadata.name !== name)
-      throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer names another Namespace`, {
-        details: { input: what },
-      });
-    return ns;
+  /** GET a named object: names are checked first, the answer must carry the name asked for. */
+  async function getNamed<T extends { readonly metadata: { readonly name: string } }>(
+    kind: string,
+    path: string,
+    namespace: string | undefined,
+    name: string,
+    parse: (body: Buffer, what: string) => T,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const what = namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
+    if ((namespace !== undefined && !NAME.test(namespace)) || !NAME.test(name))
+      throw new BosunError(
+        'ADMISSION_KUBE_NOT_FOUND',
+        `${what}: not a valid ${namespace === undefined ? 'name' : 'namespace/name'}`,
+        { details: { input: what } },
+      );
+    const object = parse(await read(path, what, signal), what);
+    if (object.metadata.name !== name) throw invalid(what, `the answer names another ${kind}`);
+    return object;
   }
 
-  async function getServiceAccount(
+  const getNamespace = (name: string, signal?: AbortSignal): Promise<KubeNamespace> =>
+    getNamed('Namespace', `/api/v1/namespaces/${name}`, undefined, name, parseNamespace, signal);
+  const getServiceAccount = (
     namespace: string,
     name: string,
     signal?: AbortSignal,
-  ): Promise<KubeServiceAccount> {
-    const what = `ServiceAccount ${namespace}/${name}`;
-    if (!NAME.test(namespace) || !NAME.test(name))
-      throw new BosunError('ADMISSION_KUBE_NOT_FOUND', `${what}: not a valid namespace/name`, {
-        details: { input: what },
-      });
-    const body = await read(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}`, what, signal);
-    const sa = parseServiceAccount(body, what);
-    if (sa.metadata.name !== name)
-      throw new BosunError(
-        'ADMISSION_KUBE_RESPONSE_INVALID',
-        `${what}: the answer names another ServiceAccount`,
-        { details: { input: what } },
-      );
-    return sa;
-  }
-
-  async function getSecret(namespace: string, name: string, signal?: AbortSignal): Promise<KubeSecret> {
-    const what = `Secret ${namespace}/${name}`;
-    if (!NAME.test(namespace) || !NAME.test(name))
-      throw new BosunError('ADMISSION_KUBE_NOT_FOUND', `${what}: not a valid namespace/name`, {
-        details: { input: what },
-      });
-    const body = await read(`/api/v1/namespaces/${namespace}/secrets/${name}`, what, signal);
-    const secret = parseSecret(body, what);
-    if (secret.metadata.name !== name)
-      throw new BosunError('ADMISSION_KUBE_RESPONSE_INVALID', `${what}: the answer names another Secret`, {
-        details: { input: what },
-      });
-    return secret;
-  }
+  ): Promise<KubeServiceAccount> =>
+    getNamed(
+      'ServiceAccount',
+      `/api/v1/namespaces/${namespace}/serviceaccounts/${name}`,
+      namespace,
+      name,
+      parseServiceAccount,
+      signal,
+    );
+  const getSecret = (namespace: string, name: string, signal?: AbortSignal): Promise<KubeSecret> =>
+    getNamed(
+      'Secret',
+      `/api/v1/namespaces/${namespace}/secrets/${name}`,
+      namespace,
+      name,
+      parseSecret,
+      signal,
+    );
 
   function get(url: URL, bearer: string, what: string, signal?: AbortSignal): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {

@@ -27,7 +27,7 @@ import {
 } from '../../policy/index.ts';
 import { BosunError, isBosunError } from '../../util/errors.ts';
 import type { AdmissionRequest } from '../review/types.ts';
-import { POD_SPEC_PATHS } from '../review/workload.ts';
+import { podSpecOf } from '../review/workload.ts';
 import type { KubeClient, KubeSecret } from './kube-client.ts';
 
 export interface PullSecretFactsOptions {
@@ -65,11 +65,7 @@ function isObj(v: JsonValue | undefined): v is JsonObject {
 
 /** The `imagePullSecrets[].name` of the pod spec of a pod-bearing object, deduplicated, in order. */
 export function imagePullSecretNames(kind: string, object: JsonObject | undefined): string[] {
-  const path = POD_SPEC_PATHS[kind];
-  if (path === undefined || object === undefined) return [];
-  let spec: JsonValue | undefined = object;
-  for (const key of path) spec = isObj(spec) ? spec[key] : undefined;
-  const list = isObj(spec) ? spec['imagePullSecrets'] : undefined;
+  const list = podSpecOf(kind, object)?.['imagePullSecrets'];
   if (!Array.isArray(list)) return [];
   const names: string[] = [];
   for (const entry of list) {
@@ -81,11 +77,8 @@ export function imagePullSecretNames(kind: string, object: JsonObject | undefine
 
 /** The service account a pod-bearing object's pods run as (`default` when the spec names none). */
 export function serviceAccountNameOf(kind: string, object: JsonObject | undefined): string | undefined {
-  const path = POD_SPEC_PATHS[kind];
-  if (path === undefined || object === undefined) return undefined;
-  let spec: JsonValue | undefined = object;
-  for (const key of path) spec = isObj(spec) ? spec[key] : undefined;
-  if (!isObj(spec)) return undefined;
+  const spec = podSpecOf(kind, object);
+  if (spec === undefined) return undefined;
   const name = spec['serviceAccountName'] ?? spec['serviceAccount'];
   return typeof name === 'string' && name !== '' ? name : 'default';
 }

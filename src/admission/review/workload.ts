@@ -34,17 +34,23 @@ function isObj(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Every container of a pod-bearing object (empty for other kinds or malformed objects). */
-export function listContainers(kind: string, object: JsonObject | undefined): ContainerRef[] {
+/** The pod spec of a pod-bearing object; undefined for other kinds or malformed objects. */
+export function podSpecOf(kind: string, object: JsonObject | undefined): JsonObject | undefined {
   const path = POD_SPEC_PATHS[kind];
-  if (path === undefined || object === undefined) return [];
+  if (path === undefined || object === undefined) return undefined;
   let spec: JsonValue | undefined = object;
   for (const key of path) {
-    if (!isObj(spec)) return [];
+    if (!isObj(spec)) return undefined;
     spec = spec[key];
   }
-  if (!isObj(spec)) return [];
-  const base = `/${path.join('/')}`;
+  return isObj(spec) ? spec : undefined;
+}
+
+/** Every container of a pod-bearing object (empty for other kinds or malformed objects). */
+export function listContainers(kind: string, object: JsonObject | undefined): ContainerRef[] {
+  const spec = podSpecOf(kind, object);
+  if (spec === undefined) return [];
+  const base = `/${POD_SPEC_PATHS[kind]!.join('/')}`;
   const out: ContainerRef[] = [];
   for (const section of SECTIONS) {
     const list = spec[section];

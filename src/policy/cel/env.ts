@@ -11,6 +11,22 @@ import { registerImageVerifyFunctions } from './image-verify-functions.ts';
 
 export const UNSUPPORTED_MARK = 'is not supported by Bosun';
 
+/** Kyverno's network libraries in CEL, and their methods: declared so policies parse, never run. */
+export const NETWORK_LIBRARIES = ['http', 'envoy', 'jwt', 'imageData', 'image'] as const;
+export const NETWORK_METHODS = [
+  'Get',
+  'Post',
+  'Client',
+  'Allowed',
+  'Denied',
+  'Decode',
+  'GetMetadata',
+  'Response',
+  'WithBody',
+  'get',
+  'post',
+] as const;
+
 /** Host services the Kyverno CEL libraries call. */
 export interface CelHost {
   readonly getResource?: (
@@ -85,12 +101,8 @@ function build(): Environment {
     .registerType('kubernetes.Quantity', Quantity)
     .registerType('kyverno.Image', ImageRef)
     .registerVariable('resource', 'kyverno.ResourceLib')
-    .registerVariable('globalContext', 'kyverno.GlobalContextLib')
-    .registerVariable('http', 'kyverno.NetworkLib')
-    .registerVariable('envoy', 'kyverno.NetworkLib')
-    .registerVariable('jwt', 'kyverno.NetworkLib')
-    .registerVariable('imageData', 'kyverno.NetworkLib')
-    .registerVariable('image', 'kyverno.NetworkLib');
+    .registerVariable('globalContext', 'kyverno.GlobalContextLib');
+  for (const name of NETWORK_LIBRARIES) env.registerVariable(name, 'kyverno.NetworkLib');
   const fn = (sig: string, handler: (...args: never[]) => unknown): void => {
     env.registerFunction(sig, handler as never);
   };
@@ -122,19 +134,7 @@ function build(): Environment {
       },
     );
   }
-  for (const m of [
-    'Get',
-    'Post',
-    'Client',
-    'Allowed',
-    'Denied',
-    'Decode',
-    'GetMetadata',
-    'Response',
-    'WithBody',
-    'get',
-    'post',
-  ]) {
+  for (const m of NETWORK_METHODS) {
     for (const arity of [0, 1, 2, 3]) {
       const params = Array.from({ length: arity }, () => 'dyn').join(', ');
       fn(`kyverno.NetworkLib.${m}(${params}): dyn`, (lib: NetworkLib) => unsupported(`${lib.name}.${m}`));

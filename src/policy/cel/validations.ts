@@ -8,6 +8,8 @@ import {
   GlobalContextLib,
   NetworkLib,
   ResourceLib,
+  NETWORK_LIBRARIES,
+  NETWORK_METHODS,
   UNSUPPORTED_MARK,
   type CelHost,
 } from './env.ts';
@@ -99,9 +101,11 @@ function createActivation(
   };
 }
 
-// Calls into Kyverno's network libraries, which Bosun does not evaluate (env.ts NetworkLib).
-const NETWORK_CALL_RE =
-  /\b(?:image|imageData|http|envoy|jwt)\.(?:Get|GetMetadata|Post|Client|get|post)\s*\(/u;
+// A call into one of Kyverno's network libraries (env.ts), which Bosun does not evaluate.
+const NETWORK_CALL_RE = new RegExp(
+  `\\b(?:${NETWORK_LIBRARIES.join('|')})\\.(?:${NETWORK_METHODS.join('|')})\\s*\\(`,
+  'u',
+);
 
 function errorOutcome(e: unknown, where: string, expression?: string): CelOutcome {
   const msg = `${where}: ${(e as Error).message}`;
