@@ -162,56 +162,59 @@ function compareSemver(a: Semver, b: Semver): number {
   return a[3] < b[3] ? -1 : 1;
 }
 
-const renderedLists = new WeakMap<unknown[], readonly string[]>();
+/** The value side of an In-style operator: its entries as text, and their wildcard tests (lazy). */
+class ValueList {
+  readonly items: readonly string[];
+  #tests: readonly ((value: string) => boolean)[] | undefined;
+
+  constructor(items: readonly string[]) {
+    this.items = items;
+  }
+
+  /**
+   * Whether `key` is in the list with Kyverno's wildcards: an entry used as a pattern for the key,
+   * and with `symmetric` also the key used as a pattern for the entry.
+   */
+  has(key: string, symmetric: boolean): boolean {
+    const tests = (this.#tests ??= this.items.map(compileWildcard));
+    // A key without wildcards matches an entry as a pattern only by equality, which the entry's own
+    // test has already checked.
+    const keyIsPattern = symmetric && hasWildcard(key);
+    for (let i = 0; i < tests.length; i++) {
+      if (tests[i]!(key)) return true;
+      if (keyIsPattern && wildcardMatch(key, this.items[i]!)) return true;
+    }
+    return false;
+  }
+}
+
+// Policy value lists are immutable: each is rendered (and its wildcards compiled) once.
+const renderedLists = new WeakMap<unknown[], ValueList>();
 
 /** The value side of In-style operators as a list of strings (JSON array text is accepted). */
-function valueList(value: unknown): readonly string[] | undefined {
+function valueList(value: unknown): ValueList | undefined {
   if (Array.isArray(value)) {
-    // Policy value lists are immutable: rendered once each.
     let list = renderedLists.get(value);
     if (list === undefined) {
-      list = value.map(goSprint);
+      list = new ValueList(value.map(goSprint));
       renderedLists.set(value, list);
     }
     return list;
   }
-  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+  if (typeof value === 'number' || typeof value === 'boolean') return new ValueList([String(value)]);
   if (typeof value === 'string') {
     const t = value.trim();
     if (t.startsWith('[')) {
       try {
         const parsed: unknown = JSON.parse(t);
-        if (Array.isArray(parsed)) return parsed.map(goSprint);
+        if (Array.isArray(parsed)) return new ValueList(parsed.map(goSprint));
       } catch {
         // not JSON: a single value
       }
     }
-    return [value];
+    return new ValueList([value]);
   }
   return undefined;
-}
-
-const listTests = new WeakMap<readonly string[], readonly ((value: string) => boolean)[]>();
-
-/**
- * Whether `key` is in `list` with Kyverno's wildcards: a list entry used as a pattern for the key,
- * and with `symmetric` also the key used as a pattern for the entry. A list's patterns are compiled
- * once per rendered list.
- */
-function listHas(list: readonly string[], key: string, symmetric: boolean): boolean {
-  let tests = listTests.get(list);
-  if (tests === undefined) {
-    tests = list.map(compileWildcard);
-    listTests.set(list, tests);
-  }
-  // A key without wildcards matches an entry as a pattern only by equality, which the entry's own
-  // test has already checked.
-  const keyIsPattern = symmetric && hasWildcard(key);
-  for (let i = 0; i < tests.length; i++) {
-    if (tests[i]!(key)) return true;
-    if (keyIsPattern && wildcardMatch(key, list[i]!)) return true;
-  }
-  return false;
 }
 
 const RANGE_VALUE_RE = /^-?\d+(?:\.\d+)?[A-Za-z]*!?-(-?\d+(?:\.\d+)?[A-Za-z]*)$/u;
@@ -221,8 +224,8 @@ function inOp(key: unknown, value: unknown, negate: boolean): boolean {
     const list = valueList(value);
     if (list === undefined) return false;
     const keys = key.map(goSprint);
-    if (negate) return !keys.every((k) => listHas(list, k, false));
-    return keys.every((k) => listHas(list, k, false));
+    if (negate) return !keys.every((k) => list.has(k, false));
+    return keys.every((k) => list.has(k, false));
   }
   if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'boolean') return false;
   const k = String(key);
@@ -232,7 +235,7 @@ function inOp(key: unknown, value: unknown, negate: boolean): boolean {
   }
   const list = valueList(value);
   if (list === undefined) return false;
-  const found = listHas(list, k, false);
+  const found = list.has(k, false);
   return negate ? !found : found;
 }
 
@@ -257,7 +260,7 @@ function anyAll(key: unknown, value: unknown, mode: 'anyIn' | 'allIn' | 'anyNotI
   }
   const list = valueList(value);
   if (list === undefined) return false;
-  const member = (k: string): boolean => listHas(list, k, true);
+  const member = (k: string): boolean => list.has(k, true);
   switch (mode) {
     case 'anyIn':
       return keys.some(member);
